@@ -1,0 +1,37 @@
+import nx from '@nx/eslint-plugin';
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  { ignores: ['**/dist', '**/out-tsc', '**/src/gen/**', 'node_modules', 'var', 'bench/.venv'] },
+  {
+    files: ['**/src/**/*.ts', '**/e2e/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          depConstraints: [
+            // Pure libraries (statistics, training, routing math) may import only other pure libs.
+            { sourceTag: 'scope:pure', onlyDependOnLibsWithTags: ['scope:pure'] },
+            // I/O libraries (bus, registry, contracts, service-kit) may use pure libs and each other.
+            { sourceTag: 'scope:io', onlyDependOnLibsWithTags: ['scope:io', 'scope:pure'] },
+            // A lib never imports an app.
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+            // Services depend on libs only, never on each other.
+            { sourceTag: 'scope:service', onlyDependOnLibsWithTags: ['type:lib'] },
+            // The CLI is the composition root: it may wire services together.
+            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['type:lib', 'scope:service'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+];

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=topics.spec.d.ts.map

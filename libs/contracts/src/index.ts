@@ -1,0 +1,20 @@
+export * from './topics.js';
+export * as oip from './gen/inference/grpc_predict_v2.js';
+export * as health from './gen/grpc/health/v1/health.js';
+export * as events from './gen/ratchet/v1/events.js';
+export {
+  GRPCInferenceServiceService,
+  GRPCInferenceServiceClient,
+  type GRPCInferenceServiceServer,
+} from './gen/inference/grpc_predict_v2.js';
+export { HealthService, HealthClient, type HealthServer } from './gen/grpc/health/v1/health.js';
+export {
+  PredictionLogged,
+  LabelObserved,
+  ModelVersionPublished,
+  ModelManifest,
+  Tensor,
+  TensorSpec,
+  RouteInfo,
+  MemberCall,
+} from './gen/ratchet/v1/events.js';
