@@ -1,1 +1,3 @@
-export {};
+export * from './errors.js';
+export * from './semver.js';
+export * from './file-registry.js';

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=file-registry.spec.d.ts.map

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=semver.spec.d.ts.map
