@@ -1,0 +1,14 @@
+// Multi-layer perceptron (1–2 ReLU hidden layers, sigmoid output) and its ONNX emitter.
+export {
+  type MlpOptions,
+  type MlpParams,
+  type DenseLayer,
+  MlpClassifier,
+  MlpWorkspace,
+  fitMlp,
+  initMlpParameters,
+  mlpLayers,
+  mlpLossAndGradient,
+  mlpParameterCount,
+} from './mlp.js';
+export { emitMlp } from './emit-mlp.js';

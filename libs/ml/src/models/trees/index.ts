@@ -1,0 +1,33 @@
+// Tree models: CART, gradient-boosted trees, their flat tree layout and ONNX emitters.
+export { type CartOptions, type CartParams, CartClassifier, fitCart } from './cart.js';
+export {
+  type GbdtOptions,
+  type GbdtParams,
+  GbdtClassifier,
+  fitGbdt,
+} from './gbdt.js';
+export {
+  type FlatTree,
+  type FlatTreeJSON,
+  type LeafPath,
+  leafPaths,
+  leafIndex,
+  predictTree,
+  treeDepth,
+  nodeCount,
+  flatTreeToJSON,
+  flatTreeFromJSON,
+} from './flat-tree.js';
+export { float32SplitThreshold, goesLeft } from './float32-threshold.js';
+export {
+  type BinMapper,
+  type BinMapperOptions,
+  MISSING_BIN,
+  MAX_VALUE_BINS,
+  fitBinMapper,
+  binValue,
+  binMatrix,
+} from './binning.js';
+export { checkTrainingSet } from './check-training-set.js';
+export { hashDataset, nonlinearDataset, sliceTrainingSet } from './synthetic-data.js';
+export { emitTreeEnsembleSum, emitCart, emitGbdt } from './emit-tree-ensemble.js';
