@@ -1,1 +1,12 @@
-export {};
+export * from './errors.js';
+export * from './datatypes.js';
+export * from './tensor-codec.js';
+export * from './model-version.js';
+export * from './dynamic-batcher.js';
+export * from './model-host.js';
+export * from './prediction-record.js';
+export * from './prediction-metrics.js';
+export * from './inference-handler.js';
+export * from './grpc-inference-service.js';
+export * from './prediction-service.js';
+export * from './prediction-config.js';

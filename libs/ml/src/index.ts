@@ -166,3 +166,6 @@ export { meanAbsoluteError, meanSquaredError } from './metrics/regression.js';
 // Tree models and MLP
 export * from './models/trees/index.js';
 export * from './models/mlp/index.js';
+
+// Built-in demo model (quick start, tests, benchmarks)
+export * from './demo/demo-model.js';

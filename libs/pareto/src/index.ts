@@ -1,1 +1,48 @@
-export {};
+export { logGamma, logBeta } from './log-gamma.js';
+export { regularizedIncompleteBeta, inverseRegularizedIncompleteBeta } from './incomplete-beta.js';
+export { regularizedUpperGamma, chiSquareSurvival } from './incomplete-gamma.js';
+export { binomialCdf } from './binomial.js';
+export { clopperPearsonUpper, clopperPearsonLower } from './clopper-pearson.js';
+export { mcnemarTest, type McNemarOptions, type McNemarResult } from './mcnemar.js';
+export { correctness, routedPredictions, type LabelArray } from './correctness.js';
+export {
+  flipReport,
+  flipReportFromCorrectness,
+  type FlipReport,
+  type FlipReportOptions,
+  type ProbabilisticScores,
+} from './flip-report.js';
+export { checkRegressionBudget, paretoSafety, isParetoSafe, type RegressionBudgetCheck } from './pareto-safe.js';
+export {
+  calibrateThreshold,
+  gatedReport,
+  routeByThreshold,
+  type CalibratedGate,
+  type CalibrationOptions,
+  type ThresholdCalibration,
+} from './threshold-calibration.js';
+export { fitStandardizer, standardize, type Standardizer } from './standardizer.js';
+export {
+  fitKnnGate,
+  knnGateScores,
+  knnGateRoute,
+  calibrateKnnGate,
+  knnGateToJson,
+  knnGateFromJson,
+  type KnnGate,
+  type KnnGateData,
+  type KnnGateJson,
+  type KnnGateOptions,
+} from './knn-gate.js';
+export {
+  fitMetaGate,
+  metaGateScores,
+  metaGateRoute,
+  calibrateMetaGate,
+  type BinaryProbabilityModel,
+  type BinaryTrainer,
+  type MetaGate,
+  type MetaGateConfig,
+  type MetaGateData,
+  type MetaGateInputs,
+} from './meta-gate.js';

@@ -1,0 +1,56 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+/** Prometheus metrics of the prediction service. */
+export interface PredictionMetrics {
+  readonly requests: Counter<'model' | 'version' | 'code'>;
+  readonly errors: Counter<'model' | 'version' | 'code'>;
+  readonly latency: Histogram<'model' | 'version'>;
+  readonly batchRows: Histogram<'model'>;
+  readonly loadFailures: Counter<'model'>;
+  readonly loadedVersions: Gauge<'model'>;
+}
+
+/** Registers the prediction metrics on a registry. */
+export function createPredictionMetrics(registry: Registry): PredictionMetrics {
+  const registers = [registry];
+  return {
+    requests: new Counter({
+      name: 'ratchet_prediction_requests_total',
+      help: 'ModelInfer requests by model, version and gRPC status code',
+      labelNames: ['model', 'version', 'code'],
+      registers,
+    }),
+    errors: new Counter({
+      name: 'ratchet_prediction_errors_total',
+      help: 'ModelInfer requests that failed, by gRPC status code',
+      labelNames: ['model', 'version', 'code'],
+      registers,
+    }),
+    latency: new Histogram({
+      name: 'ratchet_prediction_request_duration_seconds',
+      help: 'ModelInfer handling time, from decode to response',
+      labelNames: ['model', 'version'],
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
+    }),
+    batchRows: new Histogram({
+      name: 'ratchet_prediction_batch_rows',
+      help: 'Rows per onnxruntime run after dynamic batching',
+      labelNames: ['model'],
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024],
+      registers,
+    }),
+    loadFailures: new Counter({
+      name: 'ratchet_prediction_model_load_failures_total',
+      help: 'Model versions refused at load time (corrupt, invalid graph, failed smoke inference)',
+      labelNames: ['model'],
+      registers,
+    }),
+    loadedVersions: new Gauge({
+      name: 'ratchet_prediction_loaded_versions',
+      help: 'Model versions currently loaded',
+      labelNames: ['model'],
+      registers,
+    }),
+  };
+}

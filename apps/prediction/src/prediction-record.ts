@@ -1,0 +1,45 @@
+import type { PredictionLogged, Tensor } from '@ratchet/contracts';
+import type { OutputTensor } from './model-version.js';
+import { type DecodedTensor, encodeContents } from './tensor-codec.js';
+
+/** Where served predictions go; `offer` must return at once and never throw. */
+export interface PredictionSink {
+  offer(record: PredictionLogged): void;
+}
+
+function toEventTensor(t: { name: string; datatype: string; shape: readonly number[]; data: DecodedTensor['data'] }): Tensor {
+  return {
+    name: t.name,
+    datatype: t.datatype,
+    shape: [...t.shape],
+    contents: encodeContents(t.datatype as DecodedTensor['datatype'], t.data),
+  };
+}
+
+/** Builds the `ratchet.predictions.v1` record of one served request. */
+export function predictionRecord(args: {
+  requestId: string;
+  model: string;
+  version: string;
+  rows: number;
+  inputs: readonly DecodedTensor[];
+  outputs: readonly OutputTensor[];
+  latencyMs: number;
+  timestampMs: number;
+  traceId: string;
+  serverId: string;
+}): PredictionLogged {
+  return {
+    requestId: args.requestId,
+    model: args.model,
+    version: args.version,
+    rows: args.rows,
+    inputs: args.inputs.map(toEventTensor),
+    outputs: args.outputs.map(toEventTensor),
+    latencyMs: args.latencyMs,
+    timestampMs: args.timestampMs,
+    traceId: args.traceId,
+    route: undefined,
+    serverId: args.serverId,
+  };
+}
