@@ -11,6 +11,11 @@ import { LOGISTIC_REGRESSION_KIND } from '../models/logistic-regression.js';
 import type { OnnxGraphBuilder } from './graph-builder.js';
 import type { EmittedFeatures } from './emit-preprocessor.js';
 import { emitLogisticRegression } from './emit-logistic-regression.js';
+import { CART_KIND } from '../models/trees/cart.js';
+import { GBDT_KIND } from '../models/trees/gbdt.js';
+import { MLP_KIND } from '../models/mlp/mlp.js';
+import { emitCart, emitGbdt } from '../models/trees/emit-tree-ensemble.js';
+import { emitMlp } from '../models/mlp/emit-mlp.js';
 
 /** What a model emitter produced. */
 export type EmittedModel =
@@ -25,4 +30,7 @@ export type ModelEmitter = (g: OnnxGraphBuilder, model: TrainedModel, features: 
 /** Built-in emitters, keyed by `Model.kind`. */
 export const modelEmitters: Readonly<Record<string, ModelEmitter>> = {
   [LOGISTIC_REGRESSION_KIND]: emitLogisticRegression,
+  [CART_KIND]: emitCart,
+  [GBDT_KIND]: emitGbdt,
+  [MLP_KIND]: emitMlp,
 };

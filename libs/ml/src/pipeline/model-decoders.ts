@@ -5,8 +5,14 @@
  */
 import { LOGISTIC_REGRESSION_KIND, LogisticRegressionModel } from '../models/logistic-regression.js';
 import type { ModelDecoder } from '../models/types.js';
+import { CART_KIND, CartClassifier } from '../models/trees/cart.js';
+import { GBDT_KIND, GbdtClassifier } from '../models/trees/gbdt.js';
+import { MLP_KIND, MlpClassifier } from '../models/mlp/mlp.js';
 
 /** Built-in decoders, keyed by `SerializedModel.kind`. */
 export const modelDecoders: Readonly<Record<string, ModelDecoder>> = {
   [LOGISTIC_REGRESSION_KIND]: (json) => LogisticRegressionModel.fromJSON(json),
+  [CART_KIND]: (json) => CartClassifier.fromJSON(json),
+  [GBDT_KIND]: (json) => GbdtClassifier.fromJSON(json),
+  [MLP_KIND]: (json) => MlpClassifier.fromJSON(json),
 };

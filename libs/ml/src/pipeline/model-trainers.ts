@@ -5,6 +5,9 @@
  */
 import { LOGISTIC_REGRESSION_KIND, fitLogisticRegression } from '../models/logistic-regression.js';
 import type { JsonValue, TrainedModel, TrainingSet } from '../models/types.js';
+import { CART_KIND, fitCart } from '../models/trees/cart.js';
+import { GBDT_KIND, fitGbdt } from '../models/trees/gbdt.js';
+import { MLP_KIND, fitMlp } from '../models/mlp/mlp.js';
 
 /** Plain-JSON hyper-parameters of a model spec. */
 export type ModelParams = Readonly<Record<string, JsonValue>>;
@@ -52,7 +55,51 @@ function trainLogisticRegression(data: TrainingSet, params: ModelParams): Traine
   });
 }
 
+/** Reads optional numeric params by name into an options object (unknown keys are refused). */
+function numericOptions(kind: string, params: ModelParams, keys: readonly string[], extra: readonly string[] = []): Record<string, number> {
+  rejectUnknownParams(kind, params, [...keys, ...extra]);
+  const out: Record<string, number> = {};
+  for (const k of keys) {
+    const v = numberParam(kind, params, k);
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+function trainCart(data: TrainingSet, params: ModelParams, seed: number): TrainedModel {
+  const opts = numericOptions(CART_KIND, params, ['maxDepth', 'minSamplesSplit', 'minSamplesLeaf', 'minImpurityDecrease'], ['maxFeatures']);
+  const mf = params['maxFeatures'];
+  if (mf !== undefined && mf !== null && typeof mf !== 'number' && mf !== 'sqrt' && mf !== 'all') {
+    throw new TypeError(`${CART_KIND}: param 'maxFeatures' must be a number, 'sqrt' or 'all', got ${JSON.stringify(mf)}`);
+  }
+  return fitCart(data, { ...opts, ...(mf !== undefined && mf !== null ? { maxFeatures: mf } : {}), seed });
+}
+
+function trainGbdt(data: TrainingSet, params: ModelParams, seed: number): TrainedModel {
+  const opts = numericOptions(GBDT_KIND, params, [
+    'nRounds', 'learningRate', 'maxDepth', 'maxLeaves', 'minSamplesLeaf', 'minChildWeight', 'lambda', 'minSplitGain', 'subsample', 'maxBins',
+  ]);
+  return fitGbdt(data, { ...opts, seed });
+}
+
+function trainMlp(data: TrainingSet, params: ModelParams, seed: number): TrainedModel {
+  const opts = numericOptions(
+    MLP_KIND,
+    params,
+    ['learningRate', 'batchSize', 'maxEpochs', 'l2', 'validationFraction', 'patience', 'tolerance'],
+    ['hiddenLayers'],
+  );
+  const hl = params['hiddenLayers'];
+  if (hl !== undefined && hl !== null && !(Array.isArray(hl) && hl.every((x) => typeof x === 'number'))) {
+    throw new TypeError(`${MLP_KIND}: param 'hiddenLayers' must be an array of layer sizes, got ${JSON.stringify(hl)}`);
+  }
+  return fitMlp(data, { ...opts, ...(Array.isArray(hl) ? { hiddenLayers: hl as number[] } : {}), seed });
+}
+
 /** Built-in trainers, keyed by model kind. */
 export const modelTrainers: Readonly<Record<string, ModelTrainer>> = {
   [LOGISTIC_REGRESSION_KIND]: trainLogisticRegression,
+  [CART_KIND]: trainCart,
+  [GBDT_KIND]: trainGbdt,
+  [MLP_KIND]: trainMlp,
 };

@@ -3,6 +3,7 @@ export {
   type MlpOptions,
   type MlpParams,
   type DenseLayer,
+  MLP_KIND,
   MlpClassifier,
   MlpWorkspace,
   fitMlp,

@@ -47,6 +47,21 @@ describe('mlpLossAndGradient', () => {
       expect(maxRelError).toBeLessThan(1e-6);
     });
   }
+
+  it('weighs a row of weight 2 like two copies of it', () => {
+    const sizes = [2, 3, 1];
+    const theta = initMlpParameters(sizes, new Rng(9));
+    const X = Float64Array.from([0.5, -1, 2, 0.25, -0.3, 0.8]);
+    const y = Float64Array.from([1, 0, 1]);
+    const grad = new Float64Array(mlpParameterCount(sizes));
+    const weighted = mlpLossAndGradient(sizes, theta, X, y, Float64Array.from([2, 1, 1]), null, 0, 3, 0.1, grad);
+    const gradWeighted = grad.slice();
+    const Xd = Float64Array.from([0.5, -1, 0.5, -1, 2, 0.25, -0.3, 0.8]);
+    const yd = Float64Array.from([1, 1, 0, 1]);
+    const duplicated = mlpLossAndGradient(sizes, theta, Xd, yd, new Float64Array(4).fill(1), null, 0, 4, 0.1, grad);
+    expect(weighted).toBeCloseTo(duplicated, 14);
+    for (let k = 0; k < grad.length; k++) expect(gradWeighted[k]).toBeCloseTo(grad[k] as number, 14);
+  });
 });
 
 describe('fitMlp', () => {

@@ -229,12 +229,15 @@ export function mlpLossAndGradient(
   return loss;
 }
 
+/** `Model.kind` of {@link MlpClassifier}. */
+export const MLP_KIND = 'mlp';
+
 /** Rows per chunk when predicting, so scratch memory stays bounded for any input size. */
 const PREDICT_CHUNK = 512;
 
 /** A fitted multi-layer perceptron: ReLU hidden layers, sigmoid output. */
 export class MlpClassifier implements BinaryClassifier {
-  readonly kind = 'mlp' as const;
+  readonly kind = MLP_KIND;
   readonly task = 'binary' as const;
   private workspace: MlpWorkspace | undefined;
 
@@ -277,9 +280,9 @@ export class MlpClassifier implements BinaryClassifier {
   }
 
   /** Plain-JSON form, inverted by {@link MlpClassifier.fromJSON}. */
-  toJSON(): SerializedModel<'mlp', MlpParams> {
+  toJSON(): SerializedModel<typeof MLP_KIND, MlpParams> {
     return {
-      kind: 'mlp',
+      kind: MLP_KIND,
       task: 'binary',
       nFeatures: this.nFeatures,
       params: { sizes: [...this.sizes], theta: Array.from(this.theta), validationLoss: Array.from(this.validationLoss) },
@@ -288,7 +291,7 @@ export class MlpClassifier implements BinaryClassifier {
 
   /** Rebuilds a network from {@link MlpClassifier.toJSON} output. */
   static fromJSON(json: SerializedModel): MlpClassifier {
-    if (json.kind !== 'mlp') throw new TypeError(`expected an 'mlp' model, got '${json.kind}'`);
+    if (json.kind !== MLP_KIND) throw new TypeError(`expected an '${MLP_KIND}' model, got '${json.kind}'`);
     const p = json.params as MlpParams;
     return new MlpClassifier(p.sizes, Float64Array.from(p.theta), Float64Array.from(p.validationLoss));
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MISSING_BIN, binMatrix, binValue, fitBinMapper } from './binning.js';
+import { binMatrix, binValue, fitBinMapper, missingBin } from './binning.js';
 import { goesLeft } from './float32-threshold.js';
 
 describe('fitBinMapper', () => {
@@ -32,14 +32,27 @@ describe('fitBinMapper', () => {
       for (let b = 0; b < edges.length; b++) if (bin <= b !== goesLeft(X[i] as number, edges[b] as number)) mismatches++;
     }
     expect(edges.length).toBe(31);
+    for (let b = 1; b < edges.length; b++) expect(edges[b]).toBeGreaterThan(edges[b - 1] as number);
     expect(mismatches).toBe(0);
   });
 
-  it('sends NaN to the missing bin and ignores it when placing edges', () => {
+  it('sorts negative, zero and positive values into ascending edges', () => {
+    // 1e-40 is a float32 subnormal, distinct from 0.
+    const X = Float64Array.from([-0.5, 3, -1e30, 0, -2, 1e-40, 7, -0.25]);
+    const mapper = fitBinMapper(X, 8, 1);
+    const edges = Array.from(mapper.edges[0] ?? []);
+    expect(edges.length).toBe(7);
+    expect(edges).toEqual([...edges].sort((a, b) => a - b));
+    expect(Array.from(binMatrix(mapper, X, 8))).toEqual([2, 6, 0, 4, 1, 5, 7, 3]);
+  });
+
+  it('codes NaN one past the last value bin and ignores it when placing edges', () => {
     const X = Float64Array.from([Number.NaN, 1, 2, Number.NaN]);
     const mapper = fitBinMapper(X, 4, 1);
-    expect(Array.from(mapper.edges[0] ?? [])).toEqual([1.5]);
-    expect(Array.from(binMatrix(mapper, X, 4))).toEqual([MISSING_BIN, 0, 1, MISSING_BIN]);
+    const edges = mapper.edges[0] as Float32Array;
+    expect(Array.from(edges)).toEqual([1.5]);
+    expect(missingBin(edges)).toBe(2);
+    expect(Array.from(binMatrix(mapper, X, 4))).toEqual([2, 0, 1, 2]);
   });
 
   it('rejects more than 255 value bins', () => {

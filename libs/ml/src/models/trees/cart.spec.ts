@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CartClassifier, fitCart } from './cart.js';
-import { leafIndex, leafPaths, treeDepth } from './flat-tree.js';
+import { featureRanges, leafIndex, leafPaths, normalisedIntervals, treeDepth } from './flat-tree.js';
 import { accuracyAtHalf, hashDataset, nonlinearDataset } from './synthetic-data.js';
 
 const column = (...xs: number[]) => Float64Array.from(xs);
@@ -143,6 +143,20 @@ describe('leafPaths', () => {
       expect(inside.map((p) => p.leaf)).toEqual([leafIndex(model.tree, data.X, i)]);
       expect(inside[0]?.value).toBe(model.predictProba(data.X.subarray(i * 4, i * 4 + 4), 1)[0]);
     }
+  });
+
+  it('maps leaf boxes to [0, 1] intervals by the training range of each feature', () => {
+    // One split at x0 < 3.5 over x0 ∈ [1, 6] (x1 ∈ [10, 20] is never split on).
+    const X = Float64Array.from([1, 10, 2, 20, 3, 15, 4, 12, 5, 18, 6, 11]);
+    const model = fitCart({ X, nRows: 6, nFeatures: 2, y: Float64Array.from([0, 0, 0, 1, 1, 1]) });
+    const { min, max } = featureRanges(X, 6, 2);
+    expect(Array.from(min)).toEqual([1, 10]);
+    expect(Array.from(max)).toEqual([6, 20]);
+    const boxes = leafPaths(model.tree).map((p) => Array.from(normalisedIntervals(p, min, max)));
+    expect(boxes).toEqual([
+      [0, 0.5, 0, 1],
+      [0.5, 1, 0, 1],
+    ]);
   });
 });
 

@@ -18,7 +18,7 @@ export interface CartOptions {
    */
   minImpurityDecrease?: number;
   /**
-   * Features drawn (seeded, without replacement) per node: a count, a fraction in (0, 1],
+   * Features drawn (seeded, without replacement) per node: an integer count, a fraction in (0, 1),
    * `'sqrt'`, or `'all'` (default). As in scikit-learn, the search goes on past this many
    * non-constant features until at least one valid split is found.
    */
@@ -26,6 +26,9 @@ export interface CartOptions {
   /** Seed for feature sampling. Default 0. */
   seed?: number;
 }
+
+/** `Model.kind` of {@link CartClassifier}. */
+export const CART_KIND = 'cart';
 
 /** Exact-float tolerance on impurity comparisons (same role as scikit-learn's EPSILON). */
 const EPS = 1e-12;
@@ -41,7 +44,7 @@ function giniMass(w: number, p: number): number {
  */
 export class CartClassifier implements BinaryClassifier {
   /** Model kind tag used in JSON and by the ONNX exporter. */
-  readonly kind = 'cart' as const;
+  readonly kind = CART_KIND;
   readonly task = 'binary' as const;
 
   constructor(
@@ -61,9 +64,9 @@ export class CartClassifier implements BinaryClassifier {
   }
 
   /** Plain-JSON form, inverted by {@link CartClassifier.fromJSON}. */
-  toJSON(): SerializedModel<'cart', CartParams> {
+  toJSON(): SerializedModel<typeof CART_KIND, CartParams> {
     return {
-      kind: 'cart',
+      kind: CART_KIND,
       task: 'binary',
       nFeatures: this.nFeatures,
       params: { tree: flatTreeToJSON(this.tree), featureImportances: Array.from(this.featureImportances) },
@@ -72,9 +75,13 @@ export class CartClassifier implements BinaryClassifier {
 
   /** Rebuilds a classifier from {@link CartClassifier.toJSON} output. */
   static fromJSON(json: SerializedModel): CartClassifier {
-    if (json.kind !== 'cart') throw new TypeError(`expected a 'cart' model, got '${json.kind}'`);
+    if (json.kind !== CART_KIND) throw new TypeError(`expected a '${CART_KIND}' model, got '${json.kind}'`);
     const params = json.params as CartParams;
-    return new CartClassifier(flatTreeFromJSON(params.tree), Float64Array.from(params.featureImportances));
+    const tree = flatTreeFromJSON(params.tree);
+    if (tree.nFeatures !== json.nFeatures || params.featureImportances.length !== json.nFeatures) {
+      throw new RangeError(`cart JSON: tree or importances disagree with nFeatures = ${json.nFeatures}`);
+    }
+    return new CartClassifier(tree, Float64Array.from(params.featureImportances));
   }
 }
 

@@ -134,6 +134,44 @@ export function leafPaths(tree: FlatTree): LeafPath[] {
   return out;
 }
 
+/** Per-feature minimum and maximum of a row-major matrix, ignoring NaN (±Infinity for an all-NaN column). */
+export function featureRanges(X: Float64Array, nRows: number, nFeatures: number): { min: Float64Array; max: Float64Array } {
+  assertDesignMatrix('featureRanges', X, nRows, nFeatures);
+  const min = new Float64Array(nFeatures).fill(Infinity);
+  const max = new Float64Array(nFeatures).fill(-Infinity);
+  for (let k = 0, i = 0; i < nRows; i++) {
+    for (let f = 0; f < nFeatures; f++, k++) {
+      const x = X[k] as number;
+      if (x < (min[f] as number)) min[f] = x;
+      if (x > (max[f] as number)) max[f] = x;
+    }
+  }
+  return { min, max };
+}
+
+/**
+ * A leaf box as interleaved `[low_0, high_0, low_1, high_1, …]`, each bound mapped to [0, 1] by
+ * its feature's range, `(v − min)/(max − min)` clamped (an unbounded side becomes 0 or 1, a
+ * constant feature [0, 1]). This is the `intervals` layout of svml's `TreePath` for the path
+ * distance of Bertsimas & Digalakis; pass the training-set {@link featureRanges}.
+ */
+export function normalisedIntervals(path: LeafPath, min: Float64Array, max: Float64Array): Float64Array {
+  const d = path.lower.length;
+  if (min.length !== d || max.length !== d) throw new RangeError(`normalisedIntervals: ranges have ${min.length}/${max.length} features, path has ${d}`);
+  const out = new Float64Array(2 * d);
+  for (let f = 0; f < d; f++) {
+    const lo = min[f] as number;
+    const width = (max[f] as number) - lo;
+    const scale = (v: number, unbounded: number): number => {
+      if (!(width > 0) || !Number.isFinite(v)) return unbounded;
+      return Math.min(1, Math.max(0, (v - lo) / width));
+    };
+    out[2 * f] = scale(path.lower[f] as number, 0);
+    out[2 * f + 1] = scale(path.upper[f] as number, 1);
+  }
+  return out;
+}
+
 /** Converts a tree to plain JSON (float32 thresholds survive the round trip exactly). */
 export function flatTreeToJSON(tree: FlatTree): FlatTreeJSON {
   return {

@@ -114,6 +114,22 @@ describe('fitGbdt', () => {
     expect(model.featureImportances[0]).toBeGreaterThan(0.99);
   });
 
+  it('treats a row weight of 2 like a duplicated row', () => {
+    const base = hashDataset(120, 3);
+    const weights = new Float64Array(120).fill(1);
+    const dupX: number[] = Array.from(base.X);
+    const dupY: number[] = Array.from(base.y);
+    for (let i = 0; i < 120; i += 4) {
+      weights[i] = 2;
+      dupX.push(...base.X.subarray(3 * i, 3 * i + 3));
+      dupY.push(base.y[i] as number);
+    }
+    const opts = { nRounds: 8, maxDepth: 3, minSamplesLeaf: 1, minChildWeight: 0 };
+    const weighted = fitGbdt({ ...base, sampleWeight: weights }, opts).predictProba(base.X, 120);
+    const duplicated = fitGbdt({ X: Float64Array.from(dupX), nRows: dupY.length, nFeatures: 3, y: Float64Array.from(dupY) }, opts).predictProba(base.X, 120);
+    for (let i = 0; i < 120; i++) expect(weighted[i]).toBeCloseTo(duplicated[i] as number, 12);
+  });
+
   it('gives the same scores after a JSON round trip', () => {
     const data = nonlinearDataset(500, 4, 16);
     const model = fitGbdt(data, { nRounds: 10 });

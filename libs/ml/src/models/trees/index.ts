@@ -1,8 +1,9 @@
 // Tree models: CART, gradient-boosted trees, their flat tree layout and ONNX emitters.
-export { type CartOptions, type CartParams, CartClassifier, fitCart } from './cart.js';
+export { type CartOptions, type CartParams, CART_KIND, CartClassifier, fitCart } from './cart.js';
 export {
   type GbdtOptions,
   type GbdtParams,
+  GBDT_KIND,
   GbdtClassifier,
   fitGbdt,
 } from './gbdt.js';
@@ -11,6 +12,8 @@ export {
   type FlatTreeJSON,
   type LeafPath,
   leafPaths,
+  featureRanges,
+  normalisedIntervals,
   leafIndex,
   predictTree,
   treeDepth,
@@ -22,7 +25,7 @@ export { float32SplitThreshold, goesLeft } from './float32-threshold.js';
 export {
   type BinMapper,
   type BinMapperOptions,
-  MISSING_BIN,
+  missingBin,
   MAX_VALUE_BINS,
   fitBinMapper,
   binValue,
