@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { SinkCounters } from './prediction-record.js';
 
 /** Prometheus metrics of the prediction service. */
 export interface PredictionMetrics {
@@ -10,9 +11,34 @@ export interface PredictionMetrics {
   readonly loadedVersions: Gauge<'model'>;
 }
 
-/** Registers the prediction metrics on a registry. */
-export function createPredictionMetrics(registry: Registry): PredictionMetrics {
+/** Registers the prediction metrics on a registry; `sink` counters are read at scrape time. */
+export function createPredictionMetrics(registry: Registry, sink?: () => SinkCounters | undefined): PredictionMetrics {
   const registers = [registry];
+  if (sink) {
+    new Gauge({
+      name: 'ratchet_prediction_log_records',
+      help: 'Prediction log records by state: offered, queued (waiting for the broker), delivered, dropped (buffer overflow, never silent)',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        const c = sink();
+        if (!c) return;
+        this.set({ state: 'offered' }, c.offered);
+        this.set({ state: 'queued' }, c.queued);
+        this.set({ state: 'delivered' }, c.delivered);
+        this.set({ state: 'dropped' }, c.dropped);
+      },
+    });
+    new Gauge({
+      name: 'ratchet_prediction_log_failed_attempts',
+      help: 'Sends of prediction log records that failed and were retried',
+      registers,
+      collect() {
+        const c = sink();
+        if (c) this.set(c.failedAttempts);
+      },
+    });
+  }
   return {
     requests: new Counter({
       name: 'ratchet_prediction_requests_total',

@@ -2,9 +2,20 @@ import type { PredictionLogged, Tensor } from '@ratchet/contracts';
 import type { OutputTensor } from './model-version.js';
 import { type DecodedTensor, encodeContents } from './tensor-codec.js';
 
+/** Delivery counters of a sink, exported as Prometheus metrics. */
+export interface SinkCounters {
+  readonly offered: number;
+  readonly queued: number;
+  readonly delivered: number;
+  readonly dropped: number;
+  readonly failedAttempts: number;
+}
+
 /** Where served predictions go; `offer` must return at once and never throw. */
 export interface PredictionSink {
   offer(record: PredictionLogged): void;
+  /** Optional counters (a buffered Kafka publisher has them). */
+  readonly counters?: SinkCounters;
 }
 
 function toEventTensor(t: { name: string; datatype: string; shape: readonly number[]; data: DecodedTensor['data'] }): Tensor {

@@ -79,7 +79,7 @@ export async function startPredictionService(
 ): Promise<PredictionService> {
   const serverId = settings.serverId ?? `prediction-${randomUUID().slice(0, 8)}`;
   const logger = deps.logger.child({ component: 'prediction', serverId });
-  const metrics = createPredictionMetrics(deps.metrics);
+  const metrics = createPredictionMetrics(deps.metrics, () => deps.sink?.counters);
   let ready = false;
   const host = new ModelHost({
     registry: deps.registry,
