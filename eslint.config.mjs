@@ -11,6 +11,8 @@ export default [
         'error',
         {
           enforceBuildableLibDependency: true,
+          // Plain ESM with hand-written types: usable without a build step.
+          allow: ['@ratchet/kafka-broker'],
           depConstraints: [
             // Pure libraries (statistics, training, routing math) may import only other pure libs.
             { sourceTag: 'scope:pure', onlyDependOnLibsWithTags: ['scope:pure'] },
@@ -20,6 +22,8 @@ export default [
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             // Services depend on libs only, never on each other.
             { sourceTag: 'scope:service', onlyDependOnLibsWithTags: ['type:lib'] },
+            // Benchmarks drive services and libs from outside, like a user would.
+            { sourceTag: 'scope:bench', onlyDependOnLibsWithTags: ['type:lib', 'scope:service'] },
             // The CLI is the composition root: it may wire services together.
             { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['type:lib', 'scope:service'] },
           ],
