@@ -1,7 +1,7 @@
 import { type ServiceError, credentials, status } from '@grpc/grpc-js';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HealthClient } from '@ratchet/contracts';
+import { HealthClient, eventTensorElements } from '@ratchet/contracts';
 import { buildInferRequest } from '@ratchet/inference-client';
 import { demoModel } from '@ratchet/ml';
 import { type Telemetry, startTelemetry } from '@ratchet/service-kit';
@@ -161,7 +161,10 @@ describe('the prediction service over gRPC', () => {
     const entry = h.logged.find((l) => l.record.requestId === 'logged-1');
     expect(entry?.record).toMatchObject({ model: 'demo', version: '1.0.0', rows: 5, traceId });
     expect(entry?.record.inputs.map((t) => t.name).sort()).toEqual(['color', 'region', 'x1', 'x2', 'x3']);
-    expect(entry?.record.outputs.find((t) => t.name === 'probabilities')?.contents?.fp32Contents).toHaveLength(10);
+    const probs = entry?.record.outputs.find((t) => t.name === 'probabilities');
+    expect(probs && eventTensorElements(probs)).toHaveLength(10);
+    const x1 = entry?.record.inputs.find((t) => t.name === 'x1');
+    expect(x1 && Array.from(eventTensorElements(x1) as Float32Array)).toEqual(Array.from(demoColumns(5)[0]?.values as Float32Array));
     expect(entry?.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
   });
 

@@ -18,24 +18,22 @@ export type OipDatatype =
 
 interface DatatypeInfo {
   readonly ort: OrtTensor.Type;
-  /** Bytes per element in raw little-endian form; 0 for BYTES (length-prefixed). */
-  readonly size: number;
 }
 
 const TABLE: Record<OipDatatype, DatatypeInfo> = {
-  BOOL: { ort: 'bool', size: 1 },
-  UINT8: { ort: 'uint8', size: 1 },
-  UINT16: { ort: 'uint16', size: 2 },
-  UINT32: { ort: 'uint32', size: 4 },
-  UINT64: { ort: 'uint64', size: 8 },
-  INT8: { ort: 'int8', size: 1 },
-  INT16: { ort: 'int16', size: 2 },
-  INT32: { ort: 'int32', size: 4 },
-  INT64: { ort: 'int64', size: 8 },
-  FP16: { ort: 'float16', size: 2 },
-  FP32: { ort: 'float32', size: 4 },
-  FP64: { ort: 'float64', size: 8 },
-  BYTES: { ort: 'string', size: 0 },
+  BOOL: { ort: 'bool' },
+  UINT8: { ort: 'uint8' },
+  UINT16: { ort: 'uint16' },
+  UINT32: { ort: 'uint32' },
+  UINT64: { ort: 'uint64' },
+  INT8: { ort: 'int8' },
+  INT16: { ort: 'int16' },
+  INT32: { ort: 'int32' },
+  INT64: { ort: 'int64' },
+  FP16: { ort: 'float16' },
+  FP32: { ort: 'float32' },
+  FP64: { ort: 'float64' },
+  BYTES: { ort: 'string' },
 };
 
 const FROM_ORT = new Map<string, OipDatatype>(
@@ -45,10 +43,6 @@ const FROM_ORT = new Map<string, OipDatatype>(
 /** True when `name` is a datatype this server understands. */
 export function isOipDatatype(name: string): name is OipDatatype {
   return Object.prototype.hasOwnProperty.call(TABLE, name);
-}
-
-export function datatypeInfo(dt: OipDatatype): DatatypeInfo {
-  return TABLE[dt];
 }
 
 /** The OIP datatype of an onnxruntime tensor type, or undefined when OIP has none. */

@@ -14,8 +14,9 @@ export interface BatchingOptions {
   /** Most rows merged into one run. */
   readonly maxBatchRows: number;
   /**
-   * How long the first queued request may wait for others. 0 merges only the requests that
-   * arrive within the same event-loop turn, which costs no added latency.
+   * How long the first queued request may wait for others. 0 (adaptive): a request runs at
+   * once when no run is in progress, and the requests that arrive while one runs are merged
+   * into the next, so an idle server adds no latency and a busy one batches.
    */
   readonly maxQueueDelayMs: number;
   /** Called once per ORT run with the rows and requests it served. */
@@ -70,9 +71,11 @@ export class DynamicBatcher {
   private queue: Job[] = [];
   private queuedRows = 0;
   private scheduled = false;
+  /** Merged runs started and not finished. */
+  private running = 0;
 
   constructor(
-    private readonly version: ModelVersion,
+    private readonly version: Pick<ModelVersion, 'run' | 'batchable'>,
     private readonly options: BatchingOptions,
   ) {}
 
@@ -85,7 +88,12 @@ export class DynamicBatcher {
     return new Promise<OutputTensor[]>((resolve, reject) => {
       this.queue.push({ inputs, rows, shapeKey: shapeKey(inputs), resolve, reject });
       this.queuedRows += rows;
-      this.schedule(this.queuedRows >= o.maxBatchRows);
+      if (o.maxQueueDelayMs <= 0) {
+        // Adaptive: go now if idle or full; otherwise the run in progress flushes on completion.
+        if (this.running === 0 || this.queuedRows >= o.maxBatchRows) this.flush();
+      } else {
+        this.schedule(this.queuedRows >= o.maxBatchRows);
+      }
     });
   }
 
@@ -102,7 +110,7 @@ export class DynamicBatcher {
       this.scheduled = false;
       this.flush();
     };
-    if (now || this.options.maxQueueDelayMs <= 0) setImmediate(fire);
+    if (now) setImmediate(fire);
     else setTimeout(fire, this.options.maxQueueDelayMs);
   }
 
@@ -127,6 +135,16 @@ export class DynamicBatcher {
   }
 
   private async runBatch(batch: Job[], rows: number): Promise<void> {
+    this.running++;
+    try {
+      await this.runMerged(batch, rows);
+    } finally {
+      this.running--;
+      if (this.queue.length > 0 && this.options.maxQueueDelayMs <= 0 && this.running === 0) this.flush();
+    }
+  }
+
+  private async runMerged(batch: Job[], rows: number): Promise<void> {
     if (batch.length === 1) {
       const job = batch[0] as Job;
       try {

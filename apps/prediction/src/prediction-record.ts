@@ -1,6 +1,6 @@
-import type { PredictionLogged, Tensor } from '@ratchet/contracts';
+import { type PredictionLogged, rawEventTensor } from '@ratchet/contracts';
 import type { OutputTensor } from './model-version.js';
-import { type DecodedTensor, encodeContents } from './tensor-codec.js';
+import type { DecodedTensor } from './tensor-codec.js';
 
 /** Delivery counters of a sink, exported as Prometheus metrics. */
 export interface SinkCounters {
@@ -16,15 +16,6 @@ export interface PredictionSink {
   offer(record: PredictionLogged): void;
   /** Optional counters (a buffered Kafka publisher has them). */
   readonly counters?: SinkCounters;
-}
-
-function toEventTensor(t: { name: string; datatype: string; shape: readonly number[]; data: DecodedTensor['data'] }): Tensor {
-  return {
-    name: t.name,
-    datatype: t.datatype,
-    shape: [...t.shape],
-    contents: encodeContents(t.datatype as DecodedTensor['datatype'], t.data),
-  };
 }
 
 /** Builds the `ratchet.predictions.v1` record of one served request. */
@@ -45,8 +36,9 @@ export function predictionRecord(args: {
     model: args.model,
     version: args.version,
     rows: args.rows,
-    inputs: args.inputs.map(toEventTensor),
-    outputs: args.outputs.map(toEventTensor),
+    // Raw layout: the request's own bytes when it sent raw tensors, views of typed arrays otherwise.
+    inputs: args.inputs.map((t) => rawEventTensor(t.name, t.datatype, t.shape, t.raw ?? t.data)),
+    outputs: args.outputs.map((t) => rawEventTensor(t.name, t.datatype, t.shape, t.data)),
     latencyMs: args.latencyMs,
     timestampMs: args.timestampMs,
     traceId: args.traceId,

@@ -1,5 +1,5 @@
-import type { oip } from '@ratchet/contracts';
-import { type OipDatatype, datatypeInfo, isOipDatatype } from './datatypes.js';
+import { type oip, decodeRawTensor, encodeRawTensor } from '@ratchet/contracts';
+import { type OipDatatype, isOipDatatype } from './datatypes.js';
 import { invalidArgument } from './errors.js';
 
 /** Element storage of a decoded tensor, in the array type onnxruntime expects for its datatype. */
@@ -22,6 +22,8 @@ export interface DecodedTensor {
   readonly datatype: OipDatatype;
   readonly shape: readonly number[];
   readonly data: TensorData;
+  /** The raw bytes as received, when the request used raw_input_contents. */
+  readonly raw?: Uint8Array;
 }
 
 /** How the request carried its tensors; the response answers the same way. */
@@ -39,73 +41,12 @@ export function elementCount(name: string, shape: readonly number[]): number {
   return n;
 }
 
-function copyAligned(raw: Uint8Array, byteLength: number): ArrayBuffer {
-  // The gRPC buffer is rarely aligned for typed-array views, so copy once.
-  const out = new ArrayBuffer(byteLength);
-  new Uint8Array(out).set(raw.subarray(0, byteLength));
-  return out;
-}
-
-function decodeRawBytesElements(name: string, raw: Uint8Array, count: number): string[] {
-  const out: string[] = new Array<string>(count);
-  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let off = 0;
-  for (let i = 0; i < count; i++) {
-    if (off + 4 > raw.byteLength) {
-      throw invalidArgument(`input '${name}': raw BYTES content ends after ${i} of ${count} elements`);
-    }
-    const len = view.getUint32(off, true);
-    off += 4;
-    if (off + len > raw.byteLength) {
-      throw invalidArgument(`input '${name}': raw BYTES element ${i} claims ${len} bytes past the end of the content`);
-    }
-    try {
-      out[i] = decoder.decode(raw.subarray(off, off + len));
-    } catch {
-      throw invalidArgument(`input '${name}': BYTES element ${i} is not valid UTF-8`);
-    }
-    off += len;
-  }
-  if (off !== raw.byteLength) {
-    throw invalidArgument(`input '${name}': raw BYTES content has ${raw.byteLength - off} trailing bytes`);
-  }
-  return out;
-}
-
 /** Decodes one input from `raw_input_contents` bytes (little-endian, BYTES length-prefixed). */
 export function decodeRaw(name: string, datatype: OipDatatype, count: number, raw: Uint8Array): TensorData {
-  const { size } = datatypeInfo(datatype);
-  if (datatype === 'BYTES') return decodeRawBytesElements(name, raw, count);
-  if (raw.byteLength !== count * size) {
-    throw invalidArgument(
-      `input '${name}': raw content has ${raw.byteLength} bytes, expected ${count * size} (${count} ${datatype} elements)`,
-    );
-  }
-  const buf = copyAligned(raw, raw.byteLength);
-  switch (datatype) {
-    case 'FP32':
-      return new Float32Array(buf);
-    case 'FP64':
-      return new Float64Array(buf);
-    case 'INT8':
-      return new Int8Array(buf);
-    case 'INT16':
-      return new Int16Array(buf);
-    case 'INT32':
-      return new Int32Array(buf);
-    case 'INT64':
-      return new BigInt64Array(buf);
-    case 'UINT8':
-    case 'BOOL':
-      return new Uint8Array(buf);
-    case 'UINT16':
-    case 'FP16':
-      return new Uint16Array(buf);
-    case 'UINT32':
-      return new Uint32Array(buf);
-    case 'UINT64':
-      return new BigUint64Array(buf);
+  try {
+    return decodeRawTensor(datatype, raw, count);
+  } catch (err) {
+    throw invalidArgument(`input '${name}': ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
@@ -253,7 +194,9 @@ export function decodeRequestInputs(req: oip.ModelInferRequest): { inputs: Decod
     } else {
       data = decodeContents(t.name, t.datatype, count, t.contents);
     }
-    return { name: t.name, datatype: t.datatype, shape: t.shape, data };
+    return encoding === 'raw'
+      ? { name: t.name, datatype: t.datatype, shape: t.shape, data, raw: raw[i] as Uint8Array }
+      : { name: t.name, datatype: t.datatype, shape: t.shape, data };
   });
   return { inputs, encoding };
 }
@@ -332,17 +275,4 @@ export function encodeContents(datatype: OipDatatype, data: TensorData): oip.Inf
 }
 
 /** Encodes a tensor as raw little-endian bytes (BYTES: 4-byte length then UTF-8 per element). */
-export function encodeRaw(data: TensorData): Buffer {
-  if (Array.isArray(data)) {
-    const parts = data.map((s) => Buffer.from(s, 'utf8'));
-    const out = Buffer.allocUnsafe(parts.reduce((n, p) => n + 4 + p.length, 0));
-    let off = 0;
-    for (const p of parts) {
-      out.writeUInt32LE(p.length, off);
-      p.copy(out, off + 4);
-      off += 4 + p.length;
-    }
-    return out;
-  }
-  return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-}
+export const encodeRaw: (data: TensorData) => Buffer = encodeRawTensor;

@@ -18,3 +18,4 @@ export {
   RouteInfo,
   MemberCall,
 } from './gen/ratchet/v1/events.js';
+export * from './raw-tensor.js';

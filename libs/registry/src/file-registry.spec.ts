@@ -96,3 +96,28 @@ describe('the filesystem registry', () => {
     );
   });
 });
+
+describe('registry tracing', () => {
+  it('records a registry.publish span around the store and the announcement', async () => {
+    const { startTelemetry, readSpanFile } = await import('@ratchet/service-kit');
+    const root = await mkdtemp(join(tmpdir(), 'ratchet-registry-trace-'));
+    const traceFile = join(root, 'traces.jsonl');
+    const telemetry = startTelemetry({ serviceName: 'registry-test', exporter: { kind: 'file', path: traceFile }, processor: 'simple' });
+    let announcedIn: string | undefined;
+    try {
+      const { trace } = await import('@opentelemetry/api');
+      const registry = new FileRegistry({
+        root,
+        onPublished: () => void (announcedIn = trace.getActiveSpan()?.spanContext().spanId),
+      });
+      await registry.publish({ model: 'm', version: '1.0.0', artifact: bytes('x') });
+    } finally {
+      await telemetry.shutdown();
+    }
+    const spans = await readSpanFile(traceFile);
+    const publish = spans.find((s) => s.name === 'registry.publish');
+    expect(publish?.attributes).toMatchObject({ 'ratchet.model': 'm', 'ratchet.version': '1.0.0' });
+    expect(announcedIn).toBe(publish?.spanId);
+    await rm(root, { recursive: true, force: true });
+  });
+});

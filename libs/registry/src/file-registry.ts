@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { ModelManifest, type ModelVersionPublished } from '@ratchet/contracts';
 import { RegistryError } from './errors.js';
 import { compareSemver, isSemver } from './semver.js';
@@ -35,6 +36,8 @@ export interface FileRegistryOptions {
   readonly onPublished?: (event: ModelVersionPublished) => Promise<void> | void;
   readonly now?: () => number;
 }
+
+const tracer = trace.getTracer('ratchet.registry');
 
 const MODEL_NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,127}$/;
 const ARTIFACT = 'model.onnx';
@@ -110,8 +113,31 @@ export class FileRegistry {
     this.now = options.now ?? Date.now;
   }
 
-  /** Stores a new version durably, then calls `onPublished`. Returns the stored record. */
-  async publish(request: PublishRequest): Promise<ModelVersionRecord> {
+  /**
+   * Stores a new version durably, then calls `onPublished` (inside a `registry.publish` span,
+   * so the announcement carries its trace). Returns the stored record.
+   */
+  publish(request: PublishRequest): Promise<ModelVersionRecord> {
+    return tracer.startActiveSpan(
+      'registry.publish',
+      { attributes: { 'ratchet.model': request.model, 'ratchet.version': request.version } },
+      async (span) => {
+        try {
+          const record = await this.publishInSpan(request);
+          span.setAttribute('ratchet.sha256', record.sha256);
+          return record;
+        } catch (err) {
+          span.recordException(err as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+          throw err;
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  private async publishInSpan(request: PublishRequest): Promise<ModelVersionRecord> {
     const { model, version, artifact } = request;
     assertModelName(model);
     assertVersion(model, version);
