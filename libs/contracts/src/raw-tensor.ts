@@ -112,32 +112,106 @@ export function decodeRawTensor(datatype: string, raw: Uint8Array, count: number
   }
 }
 
-/** Elements of typed OIP contents for `datatype` (FP16 has no typed form). */
-export function typedContentsElements(datatype: string, c: InferTensorContents | undefined): TensorElements {
+/** OIP contents with every field empty. */
+export function emptyContents(): InferTensorContents {
+  return {
+    boolContents: [],
+    intContents: [],
+    int64Contents: [],
+    uintContents: [],
+    uint64Contents: [],
+    fp32Contents: [],
+    fp64Contents: [],
+    bytesContents: [],
+  };
+}
+
+/** The `InferTensorContents` field that holds values of `datatype` (FP16 has none). */
+export type ContentsField = Exclude<keyof InferTensorContents, never>;
+
+const CONTENTS_FIELD: Readonly<Record<string, ContentsField>> = {
+  BOOL: 'boolContents',
+  INT8: 'intContents',
+  INT16: 'intContents',
+  INT32: 'intContents',
+  INT64: 'int64Contents',
+  UINT8: 'uintContents',
+  UINT16: 'uintContents',
+  UINT32: 'uintContents',
+  UINT64: 'uint64Contents',
+  FP32: 'fp32Contents',
+  FP64: 'fp64Contents',
+  BYTES: 'bytesContents',
+};
+
+/** Field of `InferTensorContents` for a datatype, or undefined when it has no typed form. */
+export function contentsFieldOf(datatype: string): ContentsField | undefined {
+  return CONTENTS_FIELD[datatype];
+}
+
+/** The protobuf name of a contents field (`fp32Contents` → `fp32_contents`), for messages. */
+export function contentsFieldProtoName(field: ContentsField): string {
+  return field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/**
+ * Elements of typed OIP contents for `datatype`, in the array type onnxruntime expects
+ * (INT8 → Int8Array, UINT16 → Uint16Array, BOOL → Uint8Array of 0/1, BYTES → strings decoded
+ * as strict UTF-8). Throws for datatypes without a typed form and for invalid UTF-8.
+ */
+export function typedContentsElements(datatype: string, contents: InferTensorContents | undefined): TensorElements {
+  const c = contents ?? emptyContents();
   switch (datatype) {
     case 'FP32':
-      return Float32Array.from(c?.fp32Contents ?? []);
+      return Float32Array.from(c.fp32Contents);
     case 'FP64':
-      return Float64Array.from(c?.fp64Contents ?? []);
+      return Float64Array.from(c.fp64Contents);
     case 'INT8':
+      return Int8Array.from(c.intContents);
     case 'INT16':
+      return Int16Array.from(c.intContents);
     case 'INT32':
-      return Int32Array.from(c?.intContents ?? []);
+      return Int32Array.from(c.intContents);
     case 'INT64':
-      return BigInt64Array.from(c?.int64Contents ?? [], (v) => BigInt(v));
+      return BigInt64Array.from(c.int64Contents, (v) => BigInt(v));
     case 'UINT8':
+      return Uint8Array.from(c.uintContents);
     case 'UINT16':
+      return Uint16Array.from(c.uintContents);
     case 'UINT32':
-      return Uint32Array.from(c?.uintContents ?? []);
+      return Uint32Array.from(c.uintContents);
     case 'UINT64':
-      return BigUint64Array.from(c?.uint64Contents ?? [], (v) => BigInt(v));
+      return BigUint64Array.from(c.uint64Contents, (v) => BigInt(v));
     case 'BOOL':
-      return Uint8Array.from(c?.boolContents ?? [], (b) => (b ? 1 : 0));
-    case 'BYTES':
-      return (c?.bytesContents ?? []).map((b) => Buffer.from(b).toString('utf8'));
+      return Uint8Array.from(c.boolContents, (b) => (b ? 1 : 0));
+    case 'BYTES': {
+      const decoder = new TextDecoder('utf-8', { fatal: true });
+      return c.bytesContents.map((b, i) => {
+        try {
+          return decoder.decode(b);
+        } catch {
+          throw new Error(`BYTES element ${i} is not valid UTF-8`);
+        }
+      });
+    }
     default:
-      throw new Error(`datatype ${datatype} has no typed contents field`);
+      throw new Error(`datatype ${datatype} has no typed contents field; send it in raw form`);
   }
+}
+
+/** Encodes elements into the typed contents field of `datatype`. */
+export function encodeTypedContents(datatype: string, data: TensorElements): InferTensorContents {
+  const c = emptyContents();
+  if (Array.isArray(data)) {
+    c.bytesContents = data.map((s) => Buffer.from(s, 'utf8'));
+    return c;
+  }
+  const field = contentsFieldOf(datatype);
+  if (field === undefined || field === 'bytesContents') throw new Error(`datatype ${datatype} has no typed numeric contents field`);
+  if (field === 'boolContents') c.boolContents = Array.from(data as Uint8Array, (v) => v !== 0);
+  else if (data instanceof BigInt64Array || data instanceof BigUint64Array) c[field] = Array.from(data, (v) => Number(v));
+  else c[field] = Array.from(data);
+  return c;
 }
 
 /** Number of elements a shape holds. */

@@ -1,4 +1,11 @@
-import { type TensorElements, type oip, decodeRawTensor, encodeRawTensor, typedContentsElements } from '@ratchet/contracts';
+import {
+  type TensorElements,
+  type oip,
+  decodeRawTensor,
+  encodeRawTensor,
+  encodeTypedContents,
+  typedContentsElements,
+} from '@ratchet/contracts';
 
 /** Datatypes the client encodes. */
 export type ColumnDatatype = 'FP32' | 'FP64' | 'INT32' | 'INT64' | 'BOOL' | 'BYTES';
@@ -21,58 +28,31 @@ export interface OutputValue {
 
 /** Encodes a column as raw little-endian bytes, the way Triton clients send tensors. */
 export function encodeRawColumn(c: ColumnInput): Buffer {
-  switch (c.datatype) {
-    case 'FP32':
-      return encodeRawTensor(c.values instanceof Float32Array ? c.values : Float32Array.from(c.values as ArrayLike<number>));
-    case 'FP64':
-      return encodeRawTensor(c.values instanceof Float64Array ? c.values : Float64Array.from(c.values as ArrayLike<number>));
-    case 'INT32':
-      return encodeRawTensor(Int32Array.from(c.values as ArrayLike<number>));
-    case 'INT64':
-      return encodeRawTensor(
-        c.values instanceof BigInt64Array ? c.values : BigInt64Array.from(c.values as ArrayLike<number>, (v) => BigInt(v)),
-      );
-    case 'BOOL':
-      return encodeRawTensor(Uint8Array.from(c.values as ArrayLike<number>, (v) => (v ? 1 : 0)));
-    case 'BYTES':
-      return encodeRawTensor((c.values as readonly string[]).map(String));
-  }
+  return encodeRawTensor(columnElements(c));
 }
 
 /** Encodes a column into the typed `contents` field of its datatype. */
 export function encodeTypedColumn(c: ColumnInput): oip.InferTensorContents {
-  const out: oip.InferTensorContents = {
-    boolContents: [],
-    intContents: [],
-    int64Contents: [],
-    uintContents: [],
-    uint64Contents: [],
-    fp32Contents: [],
-    fp64Contents: [],
-    bytesContents: [],
-  };
-  const nums = () => Array.from(c.values as ArrayLike<number>, Number);
+  return encodeTypedContents(c.datatype, columnElements(c));
+}
+
+/** A column's values in the element array type of its datatype. */
+function columnElements(c: ColumnInput): TensorElements {
+  const nums = c.values as ArrayLike<number>;
   switch (c.datatype) {
     case 'FP32':
-      out.fp32Contents = nums();
-      break;
+      return c.values instanceof Float32Array ? c.values : Float32Array.from(nums);
     case 'FP64':
-      out.fp64Contents = nums();
-      break;
+      return c.values instanceof Float64Array ? c.values : Float64Array.from(nums);
     case 'INT32':
-      out.intContents = nums();
-      break;
+      return Int32Array.from(nums);
     case 'INT64':
-      out.int64Contents = nums();
-      break;
+      return c.values instanceof BigInt64Array ? c.values : BigInt64Array.from(nums, (v) => BigInt(v));
     case 'BOOL':
-      out.boolContents = Array.from(c.values as ArrayLike<number>, (v) => Boolean(v));
-      break;
+      return Uint8Array.from(nums, (v) => (v ? 1 : 0));
     case 'BYTES':
-      out.bytesContents = (c.values as readonly string[]).map((s) => Buffer.from(String(s), 'utf8'));
-      break;
+      return (c.values as readonly string[]).map(String);
   }
-  return out;
 }
 
 /** Decodes the outputs of a response, raw or typed. */
