@@ -77,8 +77,6 @@ export { jensenShannonDistance } from './metrics/jensen-shannon.js';
 export { wasserstein1Sorted } from './metrics/wasserstein.js';
 
 // Special functions.
-export { regularizedGammaP, regularizedGammaQ, chiSquareSurvival } from './special/incomplete-gamma.js';
-export { logGamma, logFactorial, logBinomial } from './special/log-gamma.js';
 export { kolmogorovSmirnovSurvival, smirnovSurvival } from './special/kolmogorov-distribution.js';
 
 // Streaming concept-drift detectors.

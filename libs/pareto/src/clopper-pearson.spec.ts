@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binomialCdf } from './binomial.js';
+import { binomialCdf } from '@ratchet/stats';
 import { clopperPearsonLower, clopperPearsonUpper } from './clopper-pearson.js';
 
 // Reference: scipy.stats.beta.ppf(c, k + 1, n - k) (upper) and

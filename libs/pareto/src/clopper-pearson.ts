@@ -1,4 +1,4 @@
-import { inverseRegularizedIncompleteBeta } from './incomplete-beta.js';
+import { inverseRegularizedIncompleteBeta } from '@ratchet/stats';
 
 function checkCounts(k: number, n: number, confidence: number, fn: string): void {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`${fn}: n must be a positive integer, got ${n}`);

@@ -1,7 +1,3 @@
-export { logGamma, logBeta } from './log-gamma.js';
-export { regularizedIncompleteBeta, inverseRegularizedIncompleteBeta } from './incomplete-beta.js';
-export { regularizedUpperGamma, chiSquareSurvival } from './incomplete-gamma.js';
-export { binomialCdf } from './binomial.js';
 export { clopperPearsonUpper, clopperPearsonLower } from './clopper-pearson.js';
 export { mcnemarTest, type McNemarOptions, type McNemarResult } from './mcnemar.js';
 export { correctness, routedPredictions, type LabelArray } from './correctness.js';

@@ -1,5 +1,22 @@
-import { binomialCdf } from './binomial.js';
-import { chiSquareSurvival } from './incomplete-gamma.js';
+import { binomialCdf, chiSquareSurvival } from '@ratchet/stats';
+
+/** C(n, i)·(n − i) stays below 2^53 for n ≤ 50 (C(50, 25)·25 ≈ 3.2e15), so the sum is exact. */
+const EXACT_SUM_LIMIT = 50;
+
+/**
+ * P(X ≤ k) for X ~ Bin(n, ½): an exact sum of integer binomial coefficients over 2^n when n is
+ * small enough for them to be exact in doubles, else the incomplete-beta identity.
+ */
+function halfBinomialCdf(k: number, n: number): number {
+  if (n > EXACT_SUM_LIMIT) return binomialCdf(k, n, 0.5);
+  let coef = 1;
+  let sum = 0;
+  for (let i = 0; i <= k; i++) {
+    sum += coef;
+    coef = (coef * (n - i)) / (i + 1);
+  }
+  return sum / 2 ** n;
+}
 
 /** Result of McNemar's test on the discordant pairs of a paired 2×2 table. */
 export interface McNemarResult {
@@ -38,7 +55,7 @@ export function mcnemarTest(b: number, c: number, { exactThreshold = 25 }: McNem
   const n = b + c;
   if (n < exactThreshold) {
     const k = Math.min(b, c);
-    const pValue = n === 0 ? 1 : Math.min(1, 2 * binomialCdf(k, n, 0.5));
+    const pValue = n === 0 ? 1 : Math.min(1, 2 * halfBinomialCdf(k, n));
     return { b, c, method: 'exact-binomial', statistic: k, pValue };
   }
   const excess = Math.max(0, Math.abs(b - c) - 1);

@@ -1,4 +1,4 @@
-import { chiSquareSurvival } from '../special/incomplete-gamma.js';
+import { chiSquareSurvival } from '@ratchet/stats';
 
 export interface ChiSquareResult {
   readonly statistic: number;

@@ -1,4 +1,4 @@
-import { logFactorial } from './log-gamma.js';
+import { logFactorial } from '@ratchet/stats';
 
 /**
  * Survival function of the two-sided one-sample Kolmogorov–Smirnov statistic,

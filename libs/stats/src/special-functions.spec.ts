@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { binomialCdf } from './binomial.js';
 import { inverseRegularizedIncompleteBeta, regularizedIncompleteBeta } from './incomplete-beta.js';
-import { chiSquareSurvival, regularizedUpperGamma } from './incomplete-gamma.js';
+import { chiSquareSurvival, regularizedGammaQ as regularizedUpperGamma } from './incomplete-gamma.js';
 import { logGamma } from './log-gamma.js';
 
 // Reference values: scipy 1.x (special.gammaln, special.betainc, stats.beta.ppf,
