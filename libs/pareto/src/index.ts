@@ -42,3 +42,32 @@ export {
   type MetaGateData,
   type MetaGateInputs,
 } from './meta-gate.js';
+export {
+  binaryModel,
+  mlBinaryTrainer,
+  pipelineInputs,
+  pipelineProba,
+  predictGatedPair,
+  routePair,
+  twoClassProba,
+  unionInputs,
+  type GatedPrediction,
+  type MetaModel,
+  type PairGate,
+} from './gated-pair.js';
+export {
+  fitPairGate,
+  evaluateGatedPair,
+  type FittedPairGate,
+  type GatedPairEvaluation,
+  type LabelledTable,
+  type PairGateOptions,
+} from './fit-pair-gate.js';
+export {
+  ARM_OUTPUT,
+  GATED_PAIR_KIND,
+  GATE_METADATA_KEYS,
+  exportGatedPair,
+  type ExportGatedPairOptions,
+} from './export-gated-pair.js';
+export { gatingSplit, type GatingSplit, type GatingSplitOptions } from './gating-split.js';

@@ -21,6 +21,11 @@ export const DEFAULT_MISSING_TOKENS: readonly string[] = ['', '?'];
 export interface EmitPreprocessorOptions {
   /** Categorical input strings treated as missing. Default {@link DEFAULT_MISSING_TOKENS}. */
   readonly missingTokens?: readonly string[];
+  /**
+   * Reuse graph inputs already declared under a column's name (same element type) instead of
+   * failing: for graphs holding several preprocessors over shared raw columns. Default false.
+   */
+  readonly shareInputs?: boolean;
 }
 
 /** The design-matrix tensor produced by {@link emitPreprocessor}. */
@@ -40,17 +45,18 @@ export function emitPreprocessor(
   options: EmitPreprocessorOptions = {},
 ): EmittedFeatures {
   const missingTokens = options.missingTokens ?? DEFAULT_MISSING_TOKENS;
+  const declare = options.shareInputs === true ? g.useInput.bind(g) : g.addInput.bind(g);
   const blocks: string[] = [];
   for (const f of preprocessor.features) {
     if (f.type === 'numeric') {
-      const x = g.addInput(f.name, DataType.FLOAT, ['N', 1], 'numeric; NaN = missing');
+      const x = declare(f.name, DataType.FLOAT, ['N', 1], 'numeric; NaN = missing');
       let v = g.op('Where', [g.op('IsNaN', [x]), g.constant(`${f.name}_fill`, tensor.float32([f.fill], [1])), x]);
       if (f.center !== 0) v = g.op('Sub', [v, g.constant(`${f.name}_center`, tensor.float32([f.center], [1]))]);
       if (f.scale !== 1) v = g.op('Div', [v, g.constant(`${f.name}_scale`, tensor.float32([f.scale], [1]))]);
       blocks.push(v);
       continue;
     }
-    const x = g.addInput(f.name, DataType.STRING, ['N', 1], `categorical; missing = ${JSON.stringify(missingTokens)}`);
+    const x = declare(f.name, DataType.STRING, ['N', 1], `categorical; missing = ${JSON.stringify(missingTokens)}`);
     const width = categoricalWidth(f);
     if (width === 0) continue; // no training category and missing ignored: contributes no column
     const keys: string[] = [...f.categories];

@@ -42,6 +42,15 @@ describe('OnnxGraphBuilder', () => {
     expect(() => g.op('Foo', ['x'], { domain: 'com.example' })).toThrow(/no opset/);
   });
 
+  it('shares an input declared twice with the same type and refuses a type clash', () => {
+    const g = new OnnxGraphBuilder('g');
+    expect(g.useInput('x', DataType.FLOAT, ['N', 1])).toBe('x');
+    expect(g.useInput('x', DataType.FLOAT, ['N', 1])).toBe('x');
+    expect(() => g.useInput('x', DataType.STRING, ['N', 1])).toThrow(/input 'x' is declared with element type 1/);
+    g.op('Relu', ['x'], { outputs: ['r'] });
+    expect(() => g.useInput('r', DataType.FLOAT, ['N', 1])).toThrow(/already has a tensor named 'r'/);
+  });
+
   it('generates names that do not collide with declared ones', () => {
     const g = new OnnxGraphBuilder('g');
     g.addInput('Relu_0', DataType.FLOAT, [1]);

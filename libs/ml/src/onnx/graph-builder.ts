@@ -198,6 +198,22 @@ export class OnnxGraphBuilder {
     return name;
   }
 
+  /**
+   * The graph input `name` when it is already declared with `elemType`, else declares it. Lets
+   * several subgraphs (e.g. the two arms of a gated pair) read the same raw column; throws when
+   * the name is taken by a non-input tensor or by an input of another element type.
+   */
+  useInput(name: string, elemType: DataType, shape: readonly Dim[], docString?: string): string {
+    const existing = this.inputs.find((i) => i.name === name);
+    if (existing === undefined) return this.addInput(name, elemType, shape, docString);
+    if (existing.elemType !== elemType) {
+      throw new Error(
+        `ONNX graph '${this.name}': input '${name}' is declared with element type ${existing.elemType} and requested with ${elemType}`,
+      );
+    }
+    return name;
+  }
+
   /** Declares an existing tensor as a graph output. */
   addOutput(name: string, elemType: DataType, shape: readonly Dim[], docString?: string): string {
     if (!this.names.has(name)) throw new Error(`ONNX graph '${this.name}' has no tensor '${name}' to output`);
