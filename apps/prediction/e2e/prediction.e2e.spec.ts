@@ -269,3 +269,26 @@ describe('shutdown', () => {
     }
   });
 });
+
+describe('versions kept loaded', () => {
+  it('serves any requested version when more versions are used than the limit keeps loaded', async () => {
+    const h = await startHarness({ maxVersionsPerModel: 2 });
+    try {
+      const m = sharedDemoModel();
+      await h.publishDemo('demo', '1.1.0', m);
+      await h.publishDemo('demo', '1.2.0', m);
+      await until(() => h.service.host.currentVersion('demo') === '1.2.0', 10_000, 'demo@1.2.0');
+      // Round-robin over three versions with room for two: every request still gets its version.
+      for (let round = 0; round < 3; round++) {
+        for (const version of ['1.0.0', '1.1.0', '1.2.0']) {
+          const r = await h.client.infer({ model: 'demo', version, inputs: demoColumns(2) });
+          expect(r.version).toBe(version);
+        }
+      }
+      expect(h.service.host.loadedVersions('demo').length).toBeLessThanOrEqual(2);
+      expect(h.service.host.loadedVersions('demo')).toContain('1.2.0');
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -8,6 +8,8 @@ import { ModelLoadError, ModelVersion, type SessionTuning } from './model-versio
 export interface ServingEntry {
   readonly version: ModelVersion;
   readonly batcher: DynamicBatcher;
+  /** When a request last resolved to this version (for least-recently-used eviction). */
+  lastUsedMs: number;
 }
 
 /** What the host needs of the registry. */
@@ -84,11 +86,17 @@ export class ModelHost {
     const slot = this.slots.get(model);
     if (!version) {
       const cur = slot?.current !== undefined ? slot.versions.get(slot.current) : undefined;
-      if (cur) return cur;
+      if (cur) {
+        cur.lastUsedMs = performance.now();
+        return cur;
+      }
       throw notFound(`model '${model}' is not served here (loaded: ${this.modelNames().join(', ') || 'none'})`);
     }
     const loaded = slot?.versions.get(version);
-    if (loaded) return loaded;
+    if (loaded) {
+      loaded.lastUsedMs = performance.now();
+      return loaded;
+    }
     let rec: ModelVersionRecord | undefined;
     try {
       rec = await this.options.registry.get(model, version);
@@ -142,10 +150,11 @@ export class ModelHost {
     }
     return p.then((entry) => {
       const slot = this.slotOf(rec.model);
-      if (!slot.versions.has(rec.version)) slot.versions.set(rec.version, entry);
+      const installed = slot.versions.get(rec.version) ?? entry;
+      slot.versions.set(rec.version, installed);
       if (opts.makeCurrent !== false) this.promote(rec.model, rec.version);
-      this.evict(rec.model);
-      return slot.versions.get(rec.version) as ServingEntry;
+      this.evict(rec.model, rec.version);
+      return installed;
     });
   }
 
@@ -180,7 +189,7 @@ export class ModelHost {
       inputs: version.inputs.map((i) => `${i.name}:${i.datatype}`),
       batchable: version.batchable,
     });
-    return { version, batcher };
+    return { version, batcher, lastUsedMs: performance.now() };
   }
 
   private promote(model: string, version: string): void {
@@ -193,14 +202,19 @@ export class ModelHost {
     if (prev !== version) this.options.logger.info('serving new version', { model, version, previous: prev ?? null });
   }
 
-  private evict(model: string): void {
+  /**
+   * Unloads least-recently-used versions beyond the limit, never the current version nor the
+   * one just installed (a request is about to use it). Retired sessions are freed once their
+   * in-flight requests finish.
+   */
+  private evict(model: string, keep: string): void {
     const slot = this.slotOf(model);
     if (slot.versions.size <= this.maxVersions) return;
-    const order = [...slot.versions.keys()].sort(compareSemver);
-    for (const v of order) {
+    const candidates = [...slot.versions.entries()]
+      .filter(([v]) => v !== slot.current && v !== keep)
+      .sort((a, b) => a[1].lastUsedMs - b[1].lastUsedMs);
+    for (const [v, e] of candidates) {
       if (slot.versions.size <= this.maxVersions) break;
-      if (v === slot.current) continue;
-      const e = slot.versions.get(v) as ServingEntry;
       slot.versions.delete(v);
       e.version.retire();
       this.options.logger.info('model version unloaded', { model, version: v });
