@@ -19,3 +19,36 @@ export {
   MemberCall,
 } from './gen/ratchet/v1/events.js';
 export * from './raw-tensor.js';
+export * as router from './gen/ratchet/v1/router.js';
+export {
+  Policy,
+  SinglePolicy,
+  SplitPolicy,
+  SplitArm,
+  ShadowPolicy,
+  EnsemblePolicy,
+  EnsembleStrategy,
+  ParetoPolicy,
+  PolicyUpdated,
+  SetPolicyRequest,
+  GetPolicyRequest,
+  ListPoliciesResponse,
+  DeletePolicyRequest,
+  RouterAdminService,
+  RouterAdminClient,
+  type RouterAdminServer,
+} from './gen/ratchet/v1/router.js';
+export * as monitor from './gen/ratchet/v1/monitor.js';
+export {
+  LabeledExample,
+  MetricsReport,
+  ArmComparison,
+  Alert,
+  AlertEvidence,
+  AlertKind,
+  AlertSeverity,
+  WindowKind,
+  alertKindToJSON,
+  alertSeverityToJSON,
+  windowKindToJSON,
+} from './gen/ratchet/v1/monitor.js';

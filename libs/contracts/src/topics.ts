@@ -1,5 +1,7 @@
 import type { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
 import { LabelObserved, ModelVersionPublished, PredictionLogged } from './gen/ratchet/v1/events.js';
+import { Alert, LabeledExample, MetricsReport } from './gen/ratchet/v1/monitor.js';
+import { PolicyUpdated } from './gen/ratchet/v1/router.js';
 
 /** Encodes and decodes one message type to and from its wire bytes. */
 export interface Codec<T> {
@@ -66,6 +68,27 @@ export const Topics = {
     protobufCodec('ratchet.v1.ModelVersionPublished', ModelVersionPublished),
     (m) => m.model,
     { compacted: true },
+  ),
+  policies: defineTopic(
+    'ratchet.policies.v1',
+    protobufCodec('ratchet.v1.PolicyUpdated', PolicyUpdated),
+    (m) => m.model,
+    { compacted: true },
+  ),
+  labeled: defineTopic(
+    'ratchet.labeled.v1',
+    protobufCodec('ratchet.v1.LabeledExample', LabeledExample),
+    (m) => m.requestId,
+  ),
+  metrics: defineTopic(
+    'ratchet.metrics.v1',
+    protobufCodec('ratchet.v1.MetricsReport', MetricsReport),
+    (m) => m.model,
+  ),
+  alerts: defineTopic(
+    'ratchet.alerts.v1',
+    protobufCodec('ratchet.v1.Alert', Alert),
+    (m) => m.model,
   ),
 } as const;
 
