@@ -70,3 +70,11 @@ export {
 export { projectOntoSublevelSet, type SmoothConvexFunction } from './sublevel-projection.js';
 export { solveSlowlyVaryingLogistic, type SlowlyVaryingLogistic } from './slowly-varying-logistic.js';
 export { leastSquaresExactFrontier, type ExactFrontierPoint } from './exact-frontier.js';
+export { referenceSpace, type ReferenceSpace } from './reference-space.js';
+export { linearCoefficients, cartPaths, inputImportances, perInput } from './model-signatures.js';
+export {
+  permutationImportance,
+  type PermutationImportance,
+  type PermutationImportanceOptions,
+  type PermutationMetric,
+} from './permutation-importance.js';

@@ -1,0 +1,20 @@
+import type { TrainSpec } from '@ratchet/ml';
+
+/**
+ * A training task that did not produce a model. `spec` and `taskIndex` say which one;
+ * `retriable` is true only when the failure was not the spec's fault (a worker thread died,
+ * the run was cancelled) — a spec that throws once (bad params, no labelled rows) throws again.
+ */
+export class TrainingError extends Error {
+  override readonly name = 'TrainingError';
+
+  constructor(
+    message: string,
+    readonly retriable: boolean,
+    readonly spec?: TrainSpec,
+    readonly taskIndex?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
