@@ -1,1 +1,16 @@
-export {};
+export * from './sticky-hash.js';
+export * from './ensemble-combine.js';
+export * from './circuit-breaker.js';
+export * from './output-check.js';
+export * from './member-error.js';
+export * from './member-pool.js';
+export * from './policy-kind.js';
+export * from './policy-validation.js';
+export * from './policy-store.js';
+export * from './policy-text.js';
+export * from './router-metrics.js';
+export * from './route-engine.js';
+export * from './router-admin.js';
+export * from './grpc-router-service.js';
+export * from './router-service.js';
+export * from './router-config.js';
