@@ -1,17 +1,24 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '@ratchet/service-kit';
+import { registerCompare } from './commands/compare.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDeploy } from './commands/deploy.js';
+import { registerFeedback } from './commands/feedback.js';
+import { registerGate } from './commands/gate.js';
 import { registerKafka } from './commands/kafka.js';
 import { registerPredict } from './commands/predict.js';
+import { registerPolicies } from './commands/policies.js';
 import { registerPublish } from './commands/publish.js';
 import { registerServe } from './commands/serve.js';
+import { registerSvml } from './commands/svml.js';
+import { registerTrain } from './commands/train.js';
 
 const program = new Command('ratchet')
   .description('Ratchet: deploy, watch and retrain ML models so that every update moves forward')
   .version('0.1.0')
   .showHelpAfterError()
   .exitOverride();
-for (const register of [registerDemo, registerServe, registerPublish, registerPredict, registerKafka]) register(program);
+for (const register of [registerDemo, registerServe, registerPublish, registerPredict, registerDeploy, registerPolicies, registerKafka, registerCompare, registerGate, registerTrain, registerSvml, registerFeedback]) register(program);
 
 try {
   await program.parseAsync(process.argv);

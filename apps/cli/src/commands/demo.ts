@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { Topics } from '@ratchet/contracts';
 import { InferenceClient, columnsFromRows } from '@ratchet/inference-client';
 import { categoryAt, demoModel, getColumn, makeSyntheticBinary } from '@ratchet/ml';
+import { referenceProfileFromTable } from '@ratchet/monitor';
 import { defaultPredictionSettings, startPredictionService } from '@ratchet/prediction';
 import { FileRegistry, bumpSemver } from '@ratchet/registry';
 import { createMetricsRegistry } from '@ratchet/service-kit';
@@ -31,6 +32,16 @@ function sampleRows(n: number, seed: number): Record<string, unknown>[] {
     rows.push(row);
   }
   return rows;
+}
+
+/**
+ * The `drift_profile` manifest report of a demo version: the reference profile of the same
+ * training rows `demoModel` draws (seed, size and shift), so the monitor can check drift
+ * without the training data.
+ */
+function demoDriftReport(seed: number, nRows: number, shift: number): Record<string, string> {
+  const train = makeSyntheticBinary({ nRows, seed, missingRate: 0.05, shift });
+  return { drift_profile: JSON.stringify(referenceProfileFromTable(train.table, train.schema).toJSON()) };
 }
 
 /**
@@ -66,7 +77,7 @@ export function registerDemo(program: Command): void {
           model: 'demo',
           version: '1.0.0',
           artifact: m.onnx,
-          manifest: { inputs: m.inputs.map((i) => ({ ...i, shape: [...i.shape] })), outputs: m.outputs.map((x) => ({ ...x, shape: [...x.shape], allowNan: false })), metrics: m.metrics, labels: { trainer: 'ratchet demo', data: 'synthetic' } },
+          manifest: { inputs: m.inputs.map((i) => ({ ...i, shape: [...i.shape] })), outputs: m.outputs.map((x) => ({ ...x, shape: [...x.shape], allowNan: false })), metrics: m.metrics, labels: { trainer: 'ratchet demo', data: 'synthetic' }, reports: demoDriftReport(7, m.trainRows, 0) },
         });
         say(
           `  trained logistic regression on ${m.trainRows} synthetic rows in ${Math.round(performance.now() - t0)} ms ` +
@@ -134,7 +145,7 @@ export function registerDemo(program: Command): void {
           model: 'demo',
           version: next,
           artifact: retrained.onnx,
-          manifest: { inputs: retrained.inputs.map((i) => ({ ...i, shape: [...i.shape] })), metrics: retrained.metrics, parentVersion: current.version, labels: { trainer: 'ratchet demo', data: 'synthetic, shifted' } },
+          manifest: { inputs: retrained.inputs.map((i) => ({ ...i, shape: [...i.shape] })), metrics: retrained.metrics, parentVersion: current.version, labels: { trainer: 'ratchet demo', data: 'synthetic, shifted' }, reports: demoDriftReport(99, retrained.trainRows, 0.5) },
         });
         say(`\n  published demo@${next} (retrained on ${retrained.trainRows} rows) while 8 clients send single-row requests`);
         const deadline = Date.now() + 15_000;
