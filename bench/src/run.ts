@@ -4,10 +4,20 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { monitorBench } from './monitor/monitor-bench.js';
+import { paretoAdultBench } from './pareto/pareto-adult-bench.js';
 import { predictionBench } from './prediction/prediction-bench.js';
+import { routerBench } from './router/router-bench.js';
+import { svmlElectricityBench } from './svml/electricity-bench.js';
+import { svmlSyntheticBench } from './svml/synthetic-bench.js';
 
 const benches: Record<string, (o: { durationMs: number }) => Promise<{ rows: unknown[]; table: string }>> = {
   prediction: predictionBench,
+  monitor: monitorBench,
+  router: routerBench,
+  'svml-electricity': svmlElectricityBench,
+  'svml-synthetic': svmlSyntheticBench,
+  'pareto-adult': paretoAdultBench,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

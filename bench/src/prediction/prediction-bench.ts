@@ -12,7 +12,8 @@ import { fmt, formatTable, summarize } from '../stats.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-interface Row {
+/** One measured scenario. */
+export interface Row {
   scenario: string;
   concurrency: number;
   rowsPerRequest: number;
@@ -23,7 +24,8 @@ interface Row {
   errors: number;
 }
 
-function columns(rows: number): ColumnInput[] {
+/** Demo-model input columns for `rows` rows. */
+export function columns(rows: number): ColumnInput[] {
   const colors = ['red', 'green', 'blue', 'black'];
   const f = (k: number) => Float32Array.from({ length: rows }, (_, i) => ((i * 13 + k * 7) % 11) / 4 - 1.3);
   return [
@@ -47,7 +49,8 @@ async function inProcess(onnx: Uint8Array, rows: number, durationMs: number): Pr
   return { scenario: `in-process ORT session.run`, concurrency: 1, rowsPerRequest: rows, reqPerSec: r.requests / r.seconds, rowsPerSec: (r.requests * rows) / r.seconds, p50us: s.p50, p99us: s.p99, errors: r.errors };
 }
 
-async function startServer(registry: string, env: Record<string, string>, script = 'server.js'): Promise<{ child: ChildProcess; port: number }> {
+/** Starts a bench server script (relative to this folder) in a child process; resolves with its gRPC port. */
+export async function startServer(registry: string, env: Record<string, string>, script = 'server.js'): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, [join(here, script)], {
     env: { ...process.env, BENCH_REGISTRY: registry, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -64,14 +67,16 @@ async function startServer(registry: string, env: Record<string, string>, script
   return { child, port };
 }
 
-async function stopServer(child: ChildProcess): Promise<void> {
+/** Stops a bench server child with SIGTERM and waits for it to exit. */
+export async function stopServer(child: ChildProcess): Promise<void> {
   await new Promise<void>((resolve) => {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
 }
 
-async function overGrpc(port: number, scenario: string, concurrency: number, rows: number, durationMs: number): Promise<Row> {
+/** Closed-loop load of one-row (or `rows`-row) demo requests against an OIP server on `port`. */
+export async function overGrpc(port: number, scenario: string, concurrency: number, rows: number, durationMs: number): Promise<Row> {
   // One channel per 8 concurrent callers, as a pooled client would hold.
   const clients = Array.from({ length: Math.max(1, Math.ceil(concurrency / 8)) }, () => new InferenceClient(`127.0.0.1:${port}`));
   const req = buildInferRequest({ model: 'demo', inputs: columns(rows) });
