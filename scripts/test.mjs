@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// The whole test suite: starts a real Kafka broker (KRaft, jars from Maven Central) on a test
-// port, runs lint, typecheck and every project's tests through Nx with KAFKA_BROKERS set, and
-// stops the broker whatever happens. Extra arguments go to `nx run-many` (e.g. -p @ratchet/bus).
-import { spawn } from 'node:child_process';
+// The whole test suite: makes sure Debian's chromium is there (dashboard browser test), starts a
+// real Kafka broker (KRaft, jars from Maven Central) on a test port, runs lint, typecheck and
+// every project's tests through Nx with KAFKA_BROKERS set, and stops the broker whatever happens. Extra arguments go to `nx run-many` (e.g. -p @ratchet/bus).
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,9 @@ const brokerOptions = { port, controllerPort: port + 1, dataDir };
 
 let code = 1;
 try {
+  // The monitor dashboard's browser test drives Debian's chromium (installed if missing).
+  const chromium = spawnSync('bash', ['scripts/ensure-chromium.sh'], { stdio: 'inherit' });
+  if (chromium.status !== 0) throw new Error('scripts/ensure-chromium.sh failed: the dashboard test needs /usr/bin/chromium');
   if (!external) {
     const t0 = Date.now();
     await kafkaUp(brokerOptions);

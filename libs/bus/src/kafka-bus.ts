@@ -14,6 +14,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from './event-bus.js';
+import { retryRetriable } from './retry.js';
 import { translateKafkaError } from './kafka-errors.js';
 import { KAFKAJS_LOG_LEVEL, kafkaLogCreator } from './kafka-logger.js';
 import { stderrLogger, type BusLogger } from './logger.js';
@@ -398,15 +399,21 @@ export class KafkaBus implements EventBus {
    */
   private async endsWithoutCommits(topic: string, groupId: string): Promise<Map<number, string>> {
     const admin = await this.getAdmin();
-    try {
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-      const unset = new Set((committed?.partitions ?? []).filter((p) => p.offset === '-1').map((p) => p.partition));
-      if (unset.size === 0) return new Map();
-      const ends = await admin.fetchTopicOffsets(topic);
-      return new Map(ends.filter((p) => unset.has(p.partition)).map((p) => [p.partition, p.high]));
-    } catch (err) {
-      throw translateKafkaError(err, `cannot read offsets of group ${groupId} on ${topic}`, topic);
-    }
+    // A topic created moments ago may not have settled its partition leaders yet ("not the
+    // leader for that topic-partition", retriable): wait for it rather than fail the subscribe.
+    return retryRetriable(
+      async () => {
+        const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        const unset = new Set((committed?.partitions ?? []).filter((p) => p.offset === '-1').map((p) => p.partition));
+        if (unset.size === 0) return new Map<number, string>();
+        const ends = await admin.fetchTopicOffsets(topic);
+        return new Map(ends.filter((p) => unset.has(p.partition)).map((p) => [p.partition, p.high]));
+      },
+      {
+        timeoutMs: this.options.joinTimeoutMs,
+        translate: (err) => translateKafkaError(err, `cannot read offsets of group ${groupId} on ${topic}`, topic),
+      },
+    );
   }
 
   private async deadLetter(record: EncodedRecord): Promise<void> {

@@ -10,7 +10,7 @@ import {
   knnGateToJson,
   type KnnGate,
 } from './knn-gate.js';
-import { seededRng } from './testing/seeded-rng.js';
+import { Rng } from '@ratchet/ml';
 import { syntheticFlips } from './testing/synthetic-flips.js';
 
 function bruteForceScores(gate: KnnGate, features: Float64Array): Float64Array {
@@ -36,7 +36,7 @@ function bruteForceScores(gate: KnnGate, features: Float64Array): Float64Array {
 }
 
 describe('knn gate', () => {
-  const rng = seededRng(7);
+  const rng = new Rng(7);
   const reference = syntheticFlips(rng, 400);
   const queries = syntheticFlips(rng, 150);
 
@@ -93,7 +93,7 @@ describe('knn gate', () => {
 
   it('with budget 0 has zero regressions on its calibration set', () => {
     for (let seed = 1; seed <= 5; seed++) {
-      const r = seededRng(seed);
+      const r = new Rng(seed);
       const ref = syntheticFlips(r, 600);
       const cal = syntheticFlips(r, 600);
       const { gate, calibration, report } = calibrateKnnGate(fitKnnGate(ref, { k: 20 }), cal, {
@@ -114,7 +114,7 @@ describe('knn gate', () => {
     let violations = 0;
     let routed = 0;
     for (let seed = 1; seed <= seeds; seed++) {
-      const r = seededRng(1000 + seed);
+      const r = new Rng(1000 + seed);
       const ref = syntheticFlips(r, 800);
       const cal = syntheticFlips(r, 1500);
       const test = syntheticFlips(r, 8000);

@@ -3,13 +3,13 @@ import { correctness, routedPredictions } from './correctness.js';
 import { flipReport } from './flip-report.js';
 import { calibrateMetaGate, fitMetaGate, metaGateRoute, metaGateScores, type MetaGateData } from './meta-gate.js';
 import { logisticTrainer } from './testing/logistic-trainer.js';
-import { seededRng } from './testing/seeded-rng.js';
+import { Rng } from '@ratchet/ml';
 import { syntheticFlips, type SyntheticFlips } from './testing/synthetic-flips.js';
 
 const asData = (s: SyntheticFlips): MetaGateData => ({ ...s, featureDim: s.dim });
 
 describe('meta gate', () => {
-  const rng = seededRng(11);
+  const rng = new Rng(11);
   const train = syntheticFlips(rng, 1500);
   const cal = syntheticFlips(rng, 1500);
 
@@ -80,7 +80,7 @@ describe('meta gate', () => {
     const seeds = 30;
     let violations = 0;
     for (let seed = 1; seed <= seeds; seed++) {
-      const r = seededRng(5000 + seed);
+      const r = new Rng(5000 + seed);
       const tr = syntheticFlips(r, 1000);
       const ca = syntheticFlips(r, 1500);
       const te = syntheticFlips(r, 20_000);

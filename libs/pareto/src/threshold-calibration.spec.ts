@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { checkRegressionBudget } from './pareto-safe.js';
-import { seededRng } from './testing/seeded-rng.js';
+import { Rng } from '@ratchet/ml';
 import { calibrateThreshold } from './threshold-calibration.js';
 
 function randomInstance(seed: number, n: number) {
-  const rng = seededRng(seed);
+  const rng = new Rng(seed);
   const scores = new Float64Array(n);
   const correctA = new Uint8Array(n);
   const correctB = new Uint8Array(n);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ellipsoid, ellipsoidConstraint, projectOntoEllipsoid } from './ellipsoid-projection.js';
-import { seededRng } from './random-source.js';
+import { Rng } from '@ratchet/ml';
 
 function randomEllipsoid(seed: number, p: number) {
-  const rng = seededRng(seed);
+  const rng = new Rng(seed);
   // Q = MᵀM + 0.1 I is positive definite.
   const m = Float64Array.from({ length: p * p }, () => rng.normal());
   const q = new Float64Array(p * p);

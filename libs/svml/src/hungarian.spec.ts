@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { solveAssignment } from './hungarian.js';
 import { matchPaths } from './path-matching.js';
-import { seededRng } from './random-source.js';
+import { Rng } from '@ratchet/ml';
 
 function permutationsBrute(cost: Float64Array, rows: number, cols: number): number {
   let best = Infinity;
@@ -44,7 +44,7 @@ function coveringBrute(cost: Float64Array, nLarge: number, nSmall: number): numb
 
 describe('solveAssignment', () => {
   it('matches brute force on random rectangular cost matrices', () => {
-    const rng = seededRng(42);
+    const rng = new Rng(42);
     for (let trial = 0; trial < 60; trial++) {
       const rows = 1 + rng.int(5);
       const cols = rows + rng.int(3);
@@ -65,7 +65,7 @@ describe('solveAssignment', () => {
 
 describe('matchPaths', () => {
   it('finds the optimal covering matching that brute force finds', () => {
-    const rng = seededRng(9);
+    const rng = new Rng(9);
     for (let trial = 0; trial < 60; trial++) {
       const nSmall = 1 + rng.int(3);
       const nLarge = nSmall + rng.int(4);

@@ -59,7 +59,6 @@ export {
   type SlowlyVaryingRegression,
   type SlowlyVaryingRegressionOptions,
 } from './synthetic.js';
-export { seededRng, type SeededRng } from './random-source.js';
 export {
   fitLogistic,
   logisticGradient,

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DistanceCache, INITIAL_MODEL, type CandidateRef } from './distance-cache.js';
 import { greedySequence } from './greedy-path.js';
-import { seededRng } from './random-source.js';
+import { Rng } from '@ratchet/ml';
 import { shortestSequence } from './shortest-path.js';
 
 /** Random instance: candidates are points in the plane, distance = Euclidean. */
 function instance(seed: number, batches: number, k: number) {
-  const rng = seededRng(seed);
+  const rng = new Rng(seed);
   const points: Float64Array[] = Array.from({ length: batches }, () => Float64Array.from({ length: 2 * k }, () => rng.next()));
   const origin = Float64Array.from([rng.next(), rng.next()]);
   const scores = Array.from({ length: batches }, () => Float64Array.from({ length: k }, () => rng.next()));

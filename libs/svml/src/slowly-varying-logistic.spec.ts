@@ -3,12 +3,12 @@ import { alphaFeasibleLayers } from './alpha-feasibility.js';
 import { coefficientDistance } from './coefficient-distance.js';
 import { DistanceCache } from './distance-cache.js';
 import { fitLogistic, logisticGradient, logisticLoss, type ClassificationBatch } from './logistic-loss.js';
-import { seededRng } from './random-source.js';
+import { Rng } from '@ratchet/ml';
 import { shortestSequence } from './shortest-path.js';
 import { solveSlowlyVaryingLogistic } from './slowly-varying-logistic.js';
 
 function logisticBatches(seed: number, batches: number, n: number, p: number): ClassificationBatch[] {
-  const rng = seededRng(seed);
+  const rng = new Rng(seed);
   const beta0 = Float64Array.from({ length: p }, () => rng.int(3) - 1);
   return Array.from({ length: batches }, () => {
     const beta = Float64Array.from(beta0, (v) => v + 0.3 * (2 * rng.next() - 1));
@@ -51,7 +51,7 @@ describe('solveSlowlyVaryingLogistic', () => {
   it('is never worse than an α-feasible sequence of bootstrap fits', () => {
     const alpha = 0.05;
     const exact = solveSlowlyVaryingLogistic(batches, alpha);
-    const rng = seededRng(99);
+    const rng = new Rng(99);
     const pools = batches.map((batch) => {
       const betas = [fitLogistic(batch)];
       while (betas.length < 15) {

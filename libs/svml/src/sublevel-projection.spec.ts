@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ellipsoid, projectOntoEllipsoid } from './ellipsoid-projection.js';
-import { seededRng } from './random-source.js';
+import { Rng } from '@ratchet/ml';
 import { projectOntoSublevelSet, type SmoothConvexFunction } from './sublevel-projection.js';
 
 describe('projectOntoSublevelSet', () => {
   it('agrees with the exact ellipsoid projection on a quadratic', () => {
-    const rng = seededRng(31);
+    const rng = new Rng(31);
     const p = 4;
     const m = Float64Array.from({ length: p * p }, () => rng.normal());
     const q = new Float64Array(p * p);

@@ -1,5 +1,5 @@
 import { fitLeastSquares, squaredLoss, type RegressionBatch } from './least-squares.js';
-import { seededRng } from './random-source.js';
+import { Rng } from '@ratchet/ml';
 
 /** Options for {@link slowlyVaryingRegression}. */
 export interface SlowlyVaryingRegressionOptions {
@@ -35,7 +35,7 @@ export function slowlyVaryingRegression({
   drift = 0.3,
   noise = 1,
 }: SlowlyVaryingRegressionOptions): SlowlyVaryingRegression {
-  const rng = seededRng(seed);
+  const rng = new Rng(seed);
   const beta0 = Float64Array.from({ length: p }, () => rng.int(3) - 1);
   const betas: Float64Array[] = [];
   const data: RegressionBatch[] = [];
@@ -73,7 +73,7 @@ export interface CandidatePool {
  */
 export function leastSquaresPool(batch: RegressionBatch, k: number, seed: number): CandidatePool {
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`leastSquaresPool: k must be ≥ 1, got ${k}`);
-  const rng = seededRng(seed);
+  const rng = new Rng(seed);
   const { n, p } = batch;
   const betas: Float64Array[] = [fitLeastSquares(batch)];
   const X = new Float64Array(n * p);

@@ -1,4 +1,4 @@
-import type { SeededRng } from './seeded-rng.js';
+import type { Rng } from '@ratchet/ml';
 
 /** A labelled binary problem with two models whose errors live in different regions. */
 export interface SyntheticFlips {
@@ -20,7 +20,7 @@ export interface SyntheticFlips {
  * A model's P(class 1) reports its prediction with a confidence that is higher
  * when it is right, so scores carry some signal for a meta gate.
  */
-export function syntheticFlips(rng: SeededRng, n: number): SyntheticFlips {
+export function syntheticFlips(rng: Rng, n: number): SyntheticFlips {
   const dim = 3;
   const features = new Float64Array(n * dim);
   const y = new Int32Array(n);
