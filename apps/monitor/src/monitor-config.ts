@@ -1,15 +1,12 @@
 import { z } from 'zod';
-import { boolean, commaList, loadConfig, logLevel, nonNegativeInt, oneOf, port, positiveInt, text, type Env } from '@ratchet/service-kit';
+import { boolean, loadConfig, nonNegativeInt, port, positiveInt, text, type Env, commonServiceConfig } from '@ratchet/service-kit';
 import { type MonitorServiceSettings, defaultMonitorSettings as d } from './monitor-service.js';
 
 /** Environment variables of `ratchet serve monitor`, with their defaults. */
 export const monitorConfigSchema = z.object({
-  /** Registry folder: drift profiles and the deployed versions come from it. */
-  RATCHET_REGISTRY: text().default('./var/registry'),
+  ...commonServiceConfig,
   RATCHET_HTTP_HOST: text().default(d.httpHost),
   RATCHET_HTTP_PORT: port().default(d.httpPort),
-  /** Kafka bootstrap servers; unset = in-memory bus (only useful embedded). */
-  KAFKA_BROKERS: commaList().optional(),
   RATCHET_MONITOR_GROUP: text().default(d.groupId),
   RATCHET_MONITOR_FROM_BEGINNING: boolean().default(d.fromBeginning),
   RATCHET_MONITOR_CONCURRENCY: positiveInt({ max: 1024 }).default(d.concurrency),
@@ -25,10 +22,6 @@ export const monitorConfigSchema = z.object({
   /** Alert rules: a JSON file path, or the JSON itself. */
   RATCHET_MONITOR_ALERTS: text().optional(),
   RATCHET_OUTPUT_BUFFER: positiveInt().default(d.outputBuffer),
-  RATCHET_LOG_LEVEL: logLevel().default('info'),
-  RATCHET_LOG_FORMAT: oneOf(['json', 'pretty'] as const).default('json'),
-  RATCHET_TRACE_FILE: text().default('./var/traces.jsonl'),
-  OTEL_EXPORTER_OTLP_ENDPOINT: text().optional(),
 });
 
 export type MonitorConfig = z.output<typeof monitorConfigSchema>;

@@ -1,6 +1,7 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { BufferedPublisherCounters } from '@ratchet/bus';
 import { alertKindToJSON } from '@ratchet/contracts';
+import { registerDeliveryGauges } from '@ratchet/service-kit';
 import type { Monitor } from './monitor.js';
 
 /**
@@ -95,18 +96,13 @@ export function registerMonitorMetrics(registry: Registry, monitor: Monitor, out
     },
   });
   if (output) {
-    new Gauge({
-      name: 'ratchet_monitor_output_records',
-      help: 'Records the monitor published (labeled, metrics, alerts) by state: offered, queued, delivered, dropped',
-      labelNames: ['state'],
-      registers,
-      collect() {
-        const c = output();
-        this.set({ state: 'offered' }, c.offered);
-        this.set({ state: 'queued' }, c.queued);
-        this.set({ state: 'delivered' }, c.delivered);
-        this.set({ state: 'dropped' }, c.dropped);
+    registerDeliveryGauges(
+      registry,
+      {
+        name: 'ratchet_monitor_output_records',
+        help: 'Records the monitor published (labeled, metrics, alerts) by state: offered, queued, delivered, dropped',
       },
-    });
+      output,
+    );
   }
 }

@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { boolean, commaList, loadConfig, logLevel, nonNegativeInt, oneOf, port, positiveInt, text, type Env } from '@ratchet/service-kit';
+import { boolean, loadConfig, nonNegativeInt, port, positiveInt, text, type Env, commonServiceConfig } from '@ratchet/service-kit';
 import { type PredictionServiceSettings, defaultPredictionSettings as d } from './prediction-service.js';
 
 /** Environment variables of `ratchet serve prediction`, with their defaults. */
 export const predictionConfigSchema = z.object({
-  /** Model registry folder shared by publishers and prediction servers. */
-  RATCHET_REGISTRY: text().default('./var/registry'),
+  ...commonServiceConfig,
   RATCHET_GRPC_HOST: text().default(d.grpcHost),
   RATCHET_GRPC_PORT: port().default(d.grpcPort),
   RATCHET_HTTP_HOST: text().default(d.httpHost),
@@ -18,15 +17,8 @@ export const predictionConfigSchema = z.object({
   RATCHET_MAX_VERSIONS_PER_MODEL: positiveInt({ max: 100 }).default(d.maxVersionsPerModel),
   RATCHET_REGISTRY_POLL_MS: nonNegativeInt().default(d.registryPollMs),
   RATCHET_DRAIN_MS: nonNegativeInt().default(d.drainMs),
-  /** Kafka bootstrap servers; unset = no broker (no hot swap by event, no prediction log). */
-  KAFKA_BROKERS: commaList().optional(),
   /** Records kept in memory while the broker is unreachable before the oldest are dropped. */
   RATCHET_LOG_BUFFER: positiveInt().default(100_000),
-  RATCHET_LOG_LEVEL: logLevel().default('info'),
-  RATCHET_LOG_FORMAT: oneOf(['json', 'pretty'] as const).default('json'),
-  /** Local JSON-lines trace file; OTEL_EXPORTER_OTLP_ENDPOINT sends spans to a collector instead. */
-  RATCHET_TRACE_FILE: text().default('./var/traces.jsonl'),
-  OTEL_EXPORTER_OTLP_ENDPOINT: text().optional(),
 });
 
 export type PredictionConfig = z.output<typeof predictionConfigSchema>;

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { registerDeliveryGauges } from '@ratchet/service-kit';
 import type { SinkCounters } from './prediction-record.js';
 
 /** Prometheus metrics of the prediction service. */
@@ -15,29 +16,15 @@ export interface PredictionMetrics {
 export function createPredictionMetrics(registry: Registry, sink?: () => SinkCounters | undefined): PredictionMetrics {
   const registers = [registry];
   if (sink) {
-    new Gauge({
-      name: 'ratchet_prediction_log_records',
-      help: 'Prediction log records by state: offered, queued (waiting for the broker), delivered, dropped (buffer overflow, never silent)',
-      labelNames: ['state'],
-      registers,
-      collect() {
-        const c = sink();
-        if (!c) return;
-        this.set({ state: 'offered' }, c.offered);
-        this.set({ state: 'queued' }, c.queued);
-        this.set({ state: 'delivered' }, c.delivered);
-        this.set({ state: 'dropped' }, c.dropped);
+    registerDeliveryGauges(
+      registry,
+      {
+        name: 'ratchet_prediction_log_records',
+        help: 'Prediction log records by state: offered, queued (waiting for the broker), delivered, dropped (buffer overflow, never silent)',
+        failedAttemptsName: 'ratchet_prediction_log_failed_attempts',
       },
-    });
-    new Gauge({
-      name: 'ratchet_prediction_log_failed_attempts',
-      help: 'Sends of prediction log records that failed and were retried',
-      registers,
-      collect() {
-        const c = sink();
-        if (c) this.set(c.failedAttempts);
-      },
-    });
+      sink,
+    );
   }
   return {
     requests: new Counter({

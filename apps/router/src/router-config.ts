@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commaList, loadConfig, logLevel, nonNegativeInt, oneOf, port, positiveInt, text, type Env } from '@ratchet/service-kit';
+import { commaList, loadConfig, nonNegativeInt, port, positiveInt, text, type Env, commonServiceConfig } from '@ratchet/service-kit';
 import type { MemberEndpoints } from './member-pool.js';
 import { type RouterServiceSettings, defaultRouterSettings as d } from './router-service.js';
 
@@ -25,8 +25,7 @@ export function parseMemberOverrides(text: string): Record<string, string[]> {
 
 /** Environment variables of `ratchet serve router`, with their defaults. */
 export const routerConfigSchema = z.object({
-  /** Model registry folder (policies are validated against it). */
-  RATCHET_REGISTRY: text().default('./var/registry'),
+  ...commonServiceConfig,
   RATCHET_GRPC_HOST: text().default(d.grpcHost),
   RATCHET_GRPC_PORT: port().default(d.grpcPort),
   RATCHET_HTTP_HOST: text().default(d.httpHost),
@@ -50,13 +49,7 @@ export const routerConfigSchema = z.object({
   RATCHET_BREAKER_COOLDOWN_MS: nonNegativeInt().default(d.breaker.cooldownMs),
   RATCHET_MAX_REQUEST_BYTES: positiveInt().default(d.maxRequestBytes),
   RATCHET_DRAIN_MS: nonNegativeInt().default(d.drainMs),
-  /** Kafka bootstrap servers; unset = policies live in this process only and routes are not logged. */
-  KAFKA_BROKERS: commaList().optional(),
   RATCHET_LOG_BUFFER: positiveInt().default(100_000),
-  RATCHET_LOG_LEVEL: logLevel().default('info'),
-  RATCHET_LOG_FORMAT: oneOf(['json', 'pretty'] as const).default('json'),
-  RATCHET_TRACE_FILE: text().default('./var/traces.jsonl'),
-  OTEL_EXPORTER_OTLP_ENDPOINT: text().optional(),
 });
 
 export type RouterConfig = z.output<typeof routerConfigSchema>;

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { registerDeliveryGauges } from '@ratchet/service-kit';
 import type { CircuitState } from './circuit-breaker.js';
 
 /** Prometheus metrics of the router. */
@@ -38,18 +39,14 @@ export function createRouterMetrics(
     });
   }
   if (sources.routeLog) {
-    const read = sources.routeLog;
-    new Gauge({
-      name: 'ratchet_router_log_records',
-      help: 'Route records by state: offered, queued (waiting for the broker), delivered, dropped (buffer overflow, never silent)',
-      labelNames: ['state'],
-      registers,
-      collect() {
-        const c = read();
-        if (!c) return;
-        for (const state of ['offered', 'queued', 'delivered', 'dropped'] as const) this.set({ state }, c[state]);
+    registerDeliveryGauges(
+      registry,
+      {
+        name: 'ratchet_router_log_records',
+        help: 'Route records by state: offered, queued (waiting for the broker), delivered, dropped (buffer overflow, never silent)',
       },
-    });
+      sources.routeLog,
+    );
   }
   return {
     requests: new Counter({

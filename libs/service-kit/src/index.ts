@@ -56,7 +56,12 @@ export {
   type StringCarrier,
 } from './trace-context.js';
 export { withSpan, type WithSpanOptions } from './with-span.js';
-export { createMetricsRegistry, type MetricsRegistryOptions } from './metrics.js';
+export {
+  createMetricsRegistry,
+  registerDeliveryGauges,
+  type DeliveryCounters,
+  type MetricsRegistryOptions,
+} from './metrics.js';
 export {
   HEALTH_LIVE_PATH,
   HEALTH_READY_PATH,
@@ -75,3 +80,4 @@ export {
 } from './grpc-server.js';
 export { createHealthService, type HealthServiceHandle, type HealthServiceOptions, type HealthStatus } from './grpc-health.js';
 export { grpcError, isRetriableGrpcStatus, type GrpcError } from './grpc-error.js';
+export * from './service-config.js';

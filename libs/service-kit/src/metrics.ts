@@ -1,4 +1,4 @@
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface MetricsRegistryOptions {
   /** Added as a `service` label on every metric so one Prometheus job can scrape several services. */
@@ -22,4 +22,47 @@ export function createMetricsRegistry({ serviceName, defaultMetrics = false, pre
   registry.setDefaultLabels({ ...labels, service: serviceName });
   if (defaultMetrics) collectDefaultMetrics({ register: registry, prefix });
   return registry;
+}
+
+/** Delivery counters of a buffered publisher (the shape of `BufferedPublisher.counters` in @ratchet/bus). */
+export interface DeliveryCounters {
+  readonly offered: number;
+  readonly queued: number;
+  readonly delivered: number;
+  /** Given up (buffer overflow, closed): counted, never silent. */
+  readonly dropped: number;
+  readonly failedAttempts?: number;
+}
+
+/**
+ * Registers a gauge `<name>{state="offered|queued|delivered|dropped"}` read from `read()` at
+ * scrape time, and, with `failedAttemptsName`, a gauge of sends that failed and were retried.
+ */
+export function registerDeliveryGauges(
+  registry: Registry,
+  options: { name: string; help: string; failedAttemptsName?: string },
+  read: () => DeliveryCounters | undefined,
+): void {
+  new Gauge({
+    name: options.name,
+    help: options.help,
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      const c = read();
+      if (!c) return;
+      for (const state of ['offered', 'queued', 'delivered', 'dropped'] as const) this.set({ state }, c[state]);
+    },
+  });
+  if (options.failedAttemptsName) {
+    new Gauge({
+      name: options.failedAttemptsName,
+      help: `Sends counted in ${options.name} that failed and were retried`,
+      registers: [registry],
+      collect() {
+        const c = read();
+        if (c?.failedAttempts !== undefined) this.set(c.failedAttempts);
+      },
+    });
+  }
 }
