@@ -16,6 +16,6 @@ export * from './dashboard/dashboard-api.js';
 export * from './dashboard/dashboard-routes.js';
 export * from './monitor-service.js';
 export * from './monitor-config.js';
-export * from './drift/table-profile.js';
+export { referenceProfileFromTable } from '@ratchet/drift';
 export * from './testing/synthetic-traffic.js';
 export * from './feedback-csv.js';

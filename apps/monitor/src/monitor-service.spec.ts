@@ -9,7 +9,7 @@ import { makeSyntheticBinary } from '@ratchet/ml';
 import { FileRegistry } from '@ratchet/registry';
 import { createLogger } from '@ratchet/service-kit';
 import { AlertConfig } from './alerts/alert-config.js';
-import { referenceProfileFromTable } from './drift/table-profile.js';
+import { referenceProfileFromTable } from '@ratchet/drift';
 import { type MonitorService, defaultMonitorSettings, startMonitorService } from './monitor-service.js';
 import { syntheticTraffic } from './testing/synthetic-traffic.js';
 import { until } from './testing/until.js';

@@ -3,7 +3,7 @@ import { type Alert, AlertKind, AlertSeverity, type LabeledExample, type Metrics
 import type { ReferenceProfile } from '@ratchet/drift';
 import { makeSyntheticBinary } from '@ratchet/ml';
 import { AlertConfig } from './alerts/alert-config.js';
-import { referenceProfileFromTable } from './drift/table-profile.js';
+import { referenceProfileFromTable } from '@ratchet/drift';
 import { InvalidRecordError } from './errors.js';
 import { Monitor, type MonitorOptions } from './monitor.js';
 import { syntheticTraffic } from './testing/synthetic-traffic.js';

@@ -52,3 +52,12 @@ export {
   alertSeverityToJSON,
   windowKindToJSON,
 } from './gen/ratchet/v1/monitor.js';
+export * as retrainer from './gen/ratchet/v1/retrainer.js';
+export {
+  RetrainRequest,
+  RetrainJobEvent,
+  RetrainJobEventKind,
+  RetrainOutcome,
+  retrainJobEventKindToJSON,
+  retrainOutcomeToJSON,
+} from './gen/ratchet/v1/retrainer.js';

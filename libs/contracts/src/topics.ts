@@ -2,6 +2,7 @@ import type { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
 import { LabelObserved, ModelVersionPublished, PredictionLogged } from './gen/ratchet/v1/events.js';
 import { Alert, LabeledExample, MetricsReport } from './gen/ratchet/v1/monitor.js';
 import { PolicyUpdated } from './gen/ratchet/v1/router.js';
+import { RetrainJobEvent, RetrainRequest } from './gen/ratchet/v1/retrainer.js';
 
 /** Encodes and decodes one message type to and from its wire bytes. */
 export interface Codec<T> {
@@ -88,6 +89,17 @@ export const Topics = {
   alerts: defineTopic(
     'ratchet.alerts.v1',
     protobufCodec('ratchet.v1.Alert', Alert),
+    (m) => m.model,
+  ),
+  // Retrainer: manual retraining requests in, job progress out (key = model).
+  retrainRequests: defineTopic(
+    'ratchet.retrain.requests.v1',
+    protobufCodec('ratchet.v1.RetrainRequest', RetrainRequest),
+    (m) => m.model,
+  ),
+  retrainJobs: defineTopic(
+    'ratchet.retrain.jobs.v1',
+    protobufCodec('ratchet.v1.RetrainJobEvent', RetrainJobEvent),
     (m) => m.model,
   ),
 } as const;

@@ -89,3 +89,4 @@ export { evaluateDetector, type DetectionEvaluation } from './detectors/detectio
 export { piecewiseStream, type Segment } from './detectors/synthetic-streams.js';
 export { SeededRandom } from './testing/seeded-random.js';
 export { sortFloat64 } from './profile/sort-float64.js';
+export { referenceProfileFromTable } from './profile/table-profile.js';

@@ -1,4 +1,4 @@
-import { ReferenceProfile, type ProfileOptions } from '@ratchet/drift';
+import { ReferenceProfile, type ProfileOptions } from './reference-profile.js';
 import { type Schema, type Table, categoryAt, getColumn } from '@ratchet/ml';
 
 /**

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { boolean, commaList, loadConfig, logLevel, nonNegativeInt, oneOf, port, positiveInt, text, type Env } from '@ratchet/service-kit';
+import { type RetrainerServiceSettings, defaultRetrainerSettings as d } from './retrainer-service.js';
+
+const j = d.jobs;
+const fraction = () => z.coerce.number().gt(0).lt(1);
+
+/** Environment variables of `ratchet serve retrainer`, with their defaults. */
+export const retrainerConfigSchema = z.object({
+  /** Registry folder: production versions are read from it and new versions published to it. */
+  RATCHET_REGISTRY: text().default('./var/registry'),
+  /** Batch store root: `<root>/<model>/batch-NNNNNN.jsonl`. */
+  RATCHET_BATCHES: text().default('./var/batches'),
+  RATCHET_JOBS: text().default(d.jobsRoot),
+  RATCHET_BATCH_ROWS: positiveInt({ max: 100_000_000 }).default(1000),
+  RATCHET_BATCH_MAX_AGE_MS: positiveInt().default(3_600_000),
+  RATCHET_HTTP_HOST: text().default(d.httpHost),
+  RATCHET_HTTP_PORT: port().default(d.httpPort),
+  KAFKA_BROKERS: commaList().optional(),
+  RATCHET_RETRAINER_GROUP: text().default(d.groupId),
+  RATCHET_RETRAINER_FROM_BEGINNING: boolean().default(d.fromBeginning),
+  RATCHET_RETRAINER_TICK_MS: positiveInt().default(d.tickMs),
+  /** Training worker threads (0 = one per core). */
+  RATCHET_TRAINING_WORKERS: nonNegativeInt().default(0),
+  RATCHET_RETRAIN_K: positiveInt({ max: 1000 }).default(j.k),
+  RATCHET_RETRAIN_ALPHA: fraction().default(j.alpha),
+  RATCHET_RETRAIN_MODE: oneOf(['auc', 'loss'] as const).default(j.mode),
+  RATCHET_RETRAIN_BUDGET: z.coerce.number().min(0).max(1).default(j.budget),
+  RATCHET_RETRAIN_CONFIDENCE: fraction().default(j.confidence),
+  RATCHET_RETRAIN_GATE: oneOf(['knn', 'meta'] as const).default(j.gate),
+  RATCHET_RETRAIN_HOLDOUT: fraction().default(j.holdoutFraction),
+  RATCHET_RETRAIN_MAX_BATCHES: positiveInt({ max: 10_000 }).default(j.maxBatches),
+  RATCHET_RETRAIN_MIN_BATCH_ROWS: positiveInt().default(j.minBatchRows),
+  RATCHET_RETRAIN_MODEL: text().default(j.defaultModelKind),
+  RATCHET_RETRAIN_SEED: nonNegativeInt().default(j.seed),
+  RATCHET_OUTPUT_BUFFER: positiveInt().default(d.outputBuffer),
+  RATCHET_LOG_LEVEL: logLevel().default('info'),
+  RATCHET_LOG_FORMAT: oneOf(['json', 'pretty'] as const).default('json'),
+  RATCHET_TRACE_FILE: text().default('./var/traces.jsonl'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: text().optional(),
+});
+
+export type RetrainerConfig = z.output<typeof retrainerConfigSchema>;
+
+/** Reads and validates the retrainer's environment. */
+export function loadRetrainerConfig(env?: Env): RetrainerConfig {
+  return loadConfig(retrainerConfigSchema, env);
+}
+
+/** The service settings a config describes. */
+export function retrainerSettings(c: RetrainerConfig): RetrainerServiceSettings {
+  return {
+    httpHost: c.RATCHET_HTTP_HOST,
+    httpPort: c.RATCHET_HTTP_PORT,
+    groupId: c.RATCHET_RETRAINER_GROUP,
+    fromBeginning: c.RATCHET_RETRAINER_FROM_BEGINNING,
+    jobsRoot: c.RATCHET_JOBS,
+    tickMs: c.RATCHET_RETRAINER_TICK_MS,
+    outputBuffer: c.RATCHET_OUTPUT_BUFFER,
+    jobs: {
+      ...j,
+      k: c.RATCHET_RETRAIN_K,
+      alpha: c.RATCHET_RETRAIN_ALPHA,
+      mode: c.RATCHET_RETRAIN_MODE,
+      budget: c.RATCHET_RETRAIN_BUDGET,
+      confidence: c.RATCHET_RETRAIN_CONFIDENCE,
+      gate: c.RATCHET_RETRAIN_GATE,
+      holdoutFraction: c.RATCHET_RETRAIN_HOLDOUT,
+      maxBatches: c.RATCHET_RETRAIN_MAX_BATCHES,
+      minBatchRows: c.RATCHET_RETRAIN_MIN_BATCH_ROWS,
+      defaultModelKind: c.RATCHET_RETRAIN_MODEL,
+      seed: c.RATCHET_RETRAIN_SEED,
+    },
+  };
+}
