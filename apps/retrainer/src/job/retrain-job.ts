@@ -288,7 +288,9 @@ async function decide(state: JobState, p: ProductionVersion, d: TrainingData, se
   }
   if (decision.kind === 'none') return { kind: 'none', reason: decision.reason, report: decision.report };
   const published = decision.kind === 'candidate' ? decision.report : decision.gated;
-  const part = decision.kind === 'candidate' ? 'minor' : 'patch';
+  // Both outcomes carry a newly trained model, so both are retrains: minor. (Patch is for a
+  // gate-only change — recalibrating the gate of an existing pair — which jobs do not do yet.)
+  const part = 'minor';
   const versions = (await deps.registry.versions(state.model)).sort(compareSemver);
   const version = bumpSemver(versions.at(-1) ?? state.parentVersion, part);
   let artifact: Uint8Array;
