@@ -1,5 +1,5 @@
 import type { Registry } from 'prom-client';
-import { ReferenceProfile } from '@ratchet/drift';
+import { type DriftCheckOptions, ReferenceProfile } from '@ratchet/drift';
 import { Topics } from '@ratchet/contracts';
 import { BufferedPublisher, type EventBus, type Subscription } from '@ratchet/bus';
 import type { FileRegistry } from '@ratchet/registry';
@@ -25,7 +25,8 @@ export interface MonitorServiceSettings {
   readonly tickMs: number;
   readonly join: { readonly ttlMs: number; readonly maxEntries: number; readonly routeWaitMs: number };
   readonly metrics: { readonly countWindow: number; readonly windowMs: number; readonly minimumDetectableEffect: number };
-  readonly drift: { readonly windowRows: number; readonly maxAgeMs: number };
+  /** `check`: test level, correction and effect thresholds of each drift check (libs/drift defaults when absent). */
+  readonly drift: { readonly windowRows: number; readonly maxAgeMs: number; readonly check?: DriftCheckOptions };
   /** Records (labeled, metrics, alerts) buffered while the broker is unreachable. */
   readonly outputBuffer: number;
   readonly monitorId?: string;

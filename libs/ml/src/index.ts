@@ -169,3 +169,4 @@ export * from './models/mlp/index.js';
 
 // Built-in demo model (quick start, tests, benchmarks)
 export * from './demo/demo-model.js';
+export * from './data/agrawal.js';

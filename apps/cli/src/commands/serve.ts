@@ -3,10 +3,13 @@ import { FileRegistry } from '@ratchet/registry';
 import { loadPredictionConfig, predictionSettings, startPredictionService } from '@ratchet/prediction';
 import { loadRouterConfig, routerSettings, startRouterService } from '@ratchet/router';
 import { AlertConfig, loadMonitorConfig, monitorSettings, startMonitorService } from '@ratchet/monitor';
-import { createLifecycle, createMetricsRegistry } from '@ratchet/service-kit';
+import { FileBatchStore, loadRetrainerConfig, retrainerSettings, startRetrainerService } from '@ratchet/retrainer';
+import { TrainingPool } from '@ratchet/training';
+import type { EventBus } from '@ratchet/bus';
+import { type LogFormat, type LogLevel, createLifecycle, createMetricsRegistry } from '@ratchet/service-kit';
 import { bufferedPredictionSink, openBus, processLogger, startTracing } from '../runtime.js';
 
-const SERVICES = ['prediction', 'router', 'monitor'] as const;
+const SERVICES = ['prediction', 'router', 'monitor', 'retrainer'] as const;
 
 /** `ratchet serve <service>`: run one service as its own process, configured by environment. */
 export function registerServe(program: Command): void {
@@ -18,19 +21,47 @@ export function registerServe(program: Command): void {
       if (service === 'prediction') await servePrediction();
       else if (service === 'router') await serveRouter();
       else if (service === 'monitor') await serveMonitor();
+      else if (service === 'retrainer') await serveRetrainer();
       else throw new Error(`unknown service '${service}' (available: ${SERVICES.join(', ')})`);
     });
 }
 
-async function servePrediction(): Promise<void> {
-  const config = loadPredictionConfig();
-  const logger = processLogger('prediction', config.RATCHET_LOG_LEVEL, config.RATCHET_LOG_FORMAT);
-  const lifecycle = createLifecycle({ logger, timeoutMs: config.RATCHET_DRAIN_MS + 10_000 });
-  const telemetry = startTracing('ratchet-prediction', config.RATCHET_TRACE_FILE, config.OTEL_EXPORTER_OTLP_ENDPOINT);
+/** The env fields every service shares (`commonServiceConfig` in service-kit). */
+interface ProcessConfig {
+  readonly RATCHET_LOG_LEVEL: LogLevel;
+  readonly RATCHET_LOG_FORMAT: LogFormat;
+  readonly RATCHET_TRACE_FILE: string;
+  readonly OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
+  readonly KAFKA_BROKERS?: readonly string[] | undefined;
+}
+
+/**
+ * What every service process starts with, in this order: its logger, a lifecycle that owns
+ * shutdown, tracing (stopped last), and — on request — the event bus (closed after the service).
+ */
+function serviceProcess(name: string, config: ProcessConfig, timeoutMs: number) {
+  const logger = processLogger(name, config.RATCHET_LOG_LEVEL, config.RATCHET_LOG_FORMAT);
+  const lifecycle = createLifecycle({ logger, timeoutMs });
+  const telemetry = startTracing(`ratchet-${name}`, config.RATCHET_TRACE_FILE, config.OTEL_EXPORTER_OTLP_ENDPOINT);
   lifecycle.add('telemetry', () => telemetry.shutdown());
   const brokers = config.KAFKA_BROKERS?.join(',');
-  const bus = brokers ? await openBus('ratchet-prediction', logger, brokers) : undefined;
-  if (bus) lifecycle.add('bus', () => bus.close());
+  return {
+    logger,
+    lifecycle,
+    brokers,
+    /** Kafka when KAFKA_BROKERS is set, else the in-memory bus. */
+    async bus(): Promise<EventBus> {
+      const bus = await openBus(`ratchet-${name}`, logger, brokers);
+      lifecycle.add('bus', () => bus.close());
+      return bus;
+    },
+  };
+}
+
+async function servePrediction(): Promise<void> {
+  const config = loadPredictionConfig();
+  const { logger, lifecycle, brokers, bus: openProcessBus } = serviceProcess('prediction', config, config.RATCHET_DRAIN_MS + 10_000);
+  const bus = brokers ? await openProcessBus() : undefined;
   const sink = bus ? bufferedPredictionSink(bus, config.RATCHET_LOG_BUFFER, logger) : undefined;
   if (sink) lifecycle.add('prediction-log', () => sink.publisher.close());
   const settings = predictionSettings(config);
@@ -52,14 +83,10 @@ async function servePrediction(): Promise<void> {
 
 async function serveRouter(): Promise<void> {
   const config = loadRouterConfig();
-  const logger = processLogger('router', config.RATCHET_LOG_LEVEL, config.RATCHET_LOG_FORMAT);
-  const lifecycle = createLifecycle({ logger, timeoutMs: config.RATCHET_DRAIN_MS + 10_000 });
-  const telemetry = startTracing('ratchet-router', config.RATCHET_TRACE_FILE, config.OTEL_EXPORTER_OTLP_ENDPOINT);
-  lifecycle.add('telemetry', () => telemetry.shutdown());
-  const brokers = config.KAFKA_BROKERS?.join(',');
+  const p = serviceProcess('router', config, config.RATCHET_DRAIN_MS + 10_000);
+  const { logger, lifecycle, brokers } = p;
   // Without a broker, policies set through this router's admin API live in this process only.
-  const bus = await openBus('ratchet-router', logger, brokers);
-  lifecycle.add('bus', () => bus.close());
+  const bus = await p.bus();
   const sink = brokers ? bufferedPredictionSink(bus, config.RATCHET_LOG_BUFFER, logger) : undefined;
   if (sink) lifecycle.add('route-log', () => sink.publisher.close());
   const router = await startRouterService(routerSettings(config), {
@@ -76,14 +103,11 @@ async function serveRouter(): Promise<void> {
 
 async function serveMonitor(): Promise<void> {
   const config = loadMonitorConfig();
-  const logger = processLogger('monitor', config.RATCHET_LOG_LEVEL, config.RATCHET_LOG_FORMAT);
   // Bad alert rules fail before anything starts, naming the model and field.
   const alerts = AlertConfig.load(config.RATCHET_MONITOR_ALERTS);
-  const lifecycle = createLifecycle({ logger, timeoutMs: 30_000 });
-  const telemetry = startTracing('ratchet-monitor', config.RATCHET_TRACE_FILE, config.OTEL_EXPORTER_OTLP_ENDPOINT);
-  lifecycle.add('telemetry', () => telemetry.shutdown());
-  const bus = await openBus('ratchet-monitor', logger, config.KAFKA_BROKERS?.join(','));
-  lifecycle.add('bus', () => bus.close());
+  const p = serviceProcess('monitor', config, 30_000);
+  const { logger, lifecycle } = p;
+  const bus = await p.bus();
   const service = await startMonitorService(monitorSettings(config), {
     bus,
     registry: new FileRegistry({ root: config.RATCHET_REGISTRY }),
@@ -95,4 +119,24 @@ async function serveMonitor(): Promise<void> {
   lifecycle.installSignalHandlers();
   if (bus.kind === 'memory') logger.warn('KAFKA_BROKERS is not set: the monitor only sees records published in this process');
   if (service.url) logger.info('dashboard', { url: `${service.url}/dashboard` });
+}
+
+async function serveRetrainer(): Promise<void> {
+  const config = loadRetrainerConfig();
+  const p = serviceProcess('retrainer', config, 60_000);
+  const { logger, lifecycle } = p;
+  const bus = await p.bus();
+  const pool = new TrainingPool(config.RATCHET_TRAINING_WORKERS > 0 ? { size: config.RATCHET_TRAINING_WORKERS } : {});
+  lifecycle.add('training-pool', () => pool.close());
+  const service = await startRetrainerService(retrainerSettings(config), {
+    bus,
+    registry: new FileRegistry({ root: config.RATCHET_REGISTRY }),
+    store: new FileBatchStore({ root: config.RATCHET_BATCHES, batchRows: config.RATCHET_BATCH_ROWS, batchMaxAgeMs: config.RATCHET_BATCH_MAX_AGE_MS }),
+    pool,
+    logger,
+    metrics: createMetricsRegistry({ serviceName: 'retrainer' }),
+  });
+  lifecycle.add('retrainer', () => service.stop());
+  lifecycle.installSignalHandlers();
+  if (bus.kind === 'memory') logger.warn('KAFKA_BROKERS is not set: the retrainer only sees records published in this process');
 }
