@@ -14,6 +14,7 @@ import { registerRetrain } from './commands/retrain.js';
 import { registerServe } from './commands/serve.js';
 import { registerSvml } from './commands/svml.js';
 import { registerTrain } from './commands/train.js';
+import { registerRollout } from './commands/rollout.js';
 import { registerTraces } from './commands/traces.js';
 import { registerUp } from './commands/up.js';
 
@@ -22,7 +23,7 @@ const program = new Command('ratchet')
   .version('0.1.0')
   .showHelpAfterError()
   .exitOverride();
-for (const register of [registerDemo, registerServe, registerPublish, registerPredict, registerDeploy, registerPolicies, registerKafka, registerCompare, registerGate, registerTrain, registerSvml, registerFeedback, registerRetrain, registerImport, registerTraces]) register(program);
+for (const register of [registerDemo, registerServe, registerPublish, registerPredict, registerDeploy, registerPolicies, registerKafka, registerCompare, registerGate, registerTrain, registerSvml, registerFeedback, registerRetrain, registerImport, registerRollout, registerTraces]) register(program);
 registerUp(program);
 
 try {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { boolean, commaList, loadConfig, logLevel, nonNegativeInt, oneOf, port, positiveInt, text, type Env } from '@ratchet/service-kit';
 import { type RetrainerServiceSettings, defaultRetrainerSettings as d } from './retrainer-service.js';
+import { defaultRolloutControllerSettings } from './rollout/rollout-controller.js';
+import { defaultRolloutCriteria } from './rollout/rollout-decision.js';
 
 const j = d.jobs;
 const fraction = () => z.coerce.number().gt(0).lt(1);
@@ -33,6 +35,15 @@ export const retrainerConfigSchema = z.object({
   RATCHET_RETRAIN_MIN_BATCH_ROWS: positiveInt().default(j.minBatchRows),
   RATCHET_RETRAIN_MODEL: text().default(j.defaultModelKind),
   RATCHET_RETRAIN_SEED: nonNegativeInt().default(j.seed),
+  /** Router admin address (host:port); when set, every published version starts a canary rollout. */
+  RATCHET_ROUTER_ADMIN_URL: text().optional(),
+  RATCHET_CANARY_SHARE: fraction().default(defaultRolloutControllerSettings.canaryShare),
+  RATCHET_CANARY_STICKY_KEY: text().optional(),
+  RATCHET_ROLLOUT_MIN_SAMPLE: positiveInt().default(defaultRolloutCriteria.minSamplePerArm),
+  RATCHET_ROLLOUT_ALPHA: fraction().default(defaultRolloutCriteria.alpha),
+  RATCHET_ROLLOUT_TOLERANCE: z.coerce.number().min(0).lt(1).default(defaultRolloutCriteria.tolerance),
+  RATCHET_ROLLOUT_TIMEOUT_MS: positiveInt().default(defaultRolloutCriteria.timeoutMs),
+  RATCHET_ROLLOUTS: text().default('./var/rollouts'),
   RATCHET_OUTPUT_BUFFER: positiveInt().default(d.outputBuffer),
   RATCHET_LOG_LEVEL: logLevel().default('info'),
   RATCHET_LOG_FORMAT: oneOf(['json', 'pretty'] as const).default('json'),
@@ -71,5 +82,19 @@ export function retrainerSettings(c: RetrainerConfig): RetrainerServiceSettings 
       defaultModelKind: c.RATCHET_RETRAIN_MODEL,
       seed: c.RATCHET_RETRAIN_SEED,
     },
+    ...(c.RATCHET_ROUTER_ADMIN_URL
+      ? {
+          rollout: {
+            routerAdmin: c.RATCHET_ROUTER_ADMIN_URL,
+            canaryShare: c.RATCHET_CANARY_SHARE,
+            minSamplePerArm: c.RATCHET_ROLLOUT_MIN_SAMPLE,
+            alpha: c.RATCHET_ROLLOUT_ALPHA,
+            tolerance: c.RATCHET_ROLLOUT_TOLERANCE,
+            timeoutMs: c.RATCHET_ROLLOUT_TIMEOUT_MS,
+            ...(c.RATCHET_CANARY_STICKY_KEY ? { stickyKey: c.RATCHET_CANARY_STICKY_KEY } : {}),
+            statesRoot: c.RATCHET_ROLLOUTS,
+          },
+        }
+      : {}),
   };
 }

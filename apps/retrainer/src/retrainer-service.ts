@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
 import { Gauge } from 'prom-client';
-import { Topics } from '@ratchet/contracts';
+import { RetrainJobEventKind, Topics } from '@ratchet/contracts';
 import { BufferedPublisher, type EventBus, type Subscription } from '@ratchet/bus';
 import type { FileRegistry } from '@ratchet/registry';
 import { type Logger, registerDeliveryGauges, startHttpServer } from '@ratchet/service-kit';
@@ -10,6 +10,10 @@ import { labeledExampleRows } from './batch-store/labeled-rows.js';
 import { JobStateStore } from './job/job-state.js';
 import { type RetrainSettings, defaultRetrainSettings } from './job/retrain-job.js';
 import { Retrainer } from './retrainer.js';
+import { RolloutController, defaultRolloutControllerSettings } from './rollout/rollout-controller.js';
+import { defaultRolloutCriteria } from './rollout/rollout-decision.js';
+import { type RouterAdminPort, grpcRouterAdmin } from './rollout/router-admin-port.js';
+import { RolloutStateStore } from './rollout/rollout-state.js';
 
 /** Settings of one retrainer instance (see `retrainerConfigSchema` for the env variables). */
 export interface RetrainerServiceSettings {
@@ -26,6 +30,25 @@ export interface RetrainerServiceSettings {
   /** Job events buffered while the broker is unreachable. */
   readonly outputBuffer: number;
   readonly jobs: RetrainSettings;
+  /** When set, every PUBLISHED job event starts a canary rollout of the new version through the router. */
+  readonly rollout?: RolloutServiceSettings;
+}
+
+/** Canary rollouts of published versions (see `RolloutController`). */
+export interface RolloutServiceSettings {
+  /** gRPC address (host:port) of the router's admin API. */
+  readonly routerAdmin: string;
+  /** Share of traffic on the canary, in (0, 1). */
+  readonly canaryShare: number;
+  readonly minSamplePerArm: number;
+  readonly alpha: number;
+  /** Largest accuracy drop (and paired regression rate) tolerated; default 0. */
+  readonly tolerance?: number;
+  readonly timeoutMs: number;
+  /** Request parameter pinning callers to an arm; default none. */
+  readonly stickyKey?: string;
+  /** Folder of the rollouts' state (`<root>/<model>.json`); default `./var/rollouts`. */
+  readonly statesRoot?: string;
 }
 
 export const defaultRetrainerSettings: RetrainerServiceSettings = {
@@ -50,11 +73,15 @@ export interface RetrainerServiceDeps {
   /** The version a job starts from; default the highest version in the registry. */
   readonly productionVersion?: (model: string) => Promise<string | undefined>;
   readonly now?: () => number;
+  /** Router admin used by rollouts; default a gRPC client for `settings.rollout.routerAdmin`. */
+  readonly routerAdmin?: RouterAdminPort;
 }
 
 /** A running retrainer. */
 export interface RetrainerService {
   readonly retrainer: Retrainer;
+  /** Present when `settings.rollout` is set. */
+  readonly rollouts: RolloutController | undefined;
   readonly store: BatchStore;
   readonly httpPort: number | undefined;
   readonly url: string | undefined;
@@ -90,7 +117,11 @@ function registerRetrainerMetrics(registry: Registry, retrainer: Retrainer): voi
  * Starts the retrainer: stores `ratchet.labeled.v1` rows in the batch store (idempotent by
  * request id and row), starts a job on `ratchet.alerts.v1` alerts with `retrain = true` and on
  * `ratchet.retrain.requests.v1`, resumes jobs a previous process left unfinished, publishes
- * job events on `ratchet.retrain.jobs.v1`, and serves health and Prometheus metrics.
+ * job events on `ratchet.retrain.jobs.v1`, and serves health and Prometheus metrics. With
+ * `settings.rollout`, a PUBLISHED job event (consumed from the topic, records published after
+ * the subscription only, so a fresh group never replays old versions) starts a canary rollout
+ * of the new version against its parent through the router's admin API; rollout events go to
+ * `ratchet.rollouts.v1`, and persisted rollouts resume on start.
  */
 export async function startRetrainerService(settings: RetrainerServiceSettings, deps: RetrainerServiceDeps): Promise<RetrainerService> {
   const logger = deps.logger.child({ component: 'retrainer-service' });
@@ -113,6 +144,29 @@ export async function startRetrainerService(settings: RetrainerServiceSettings, 
   );
   let ready = false;
   await retrainer.resumeUnfinished();
+  const r = settings.rollout;
+  const admin = r ? (deps.routerAdmin ?? grpcRouterAdmin(r.routerAdmin)) : undefined;
+  const rollouts =
+    r && admin
+      ? new RolloutController(
+          {
+            ...defaultRolloutControllerSettings,
+            canaryShare: r.canaryShare,
+            criteria: { ...defaultRolloutCriteria, minSamplePerArm: r.minSamplePerArm, alpha: r.alpha, timeoutMs: r.timeoutMs, tolerance: r.tolerance ?? 0 },
+            stickyKey: r.stickyKey ?? '',
+            groupId: `${settings.groupId}.rollout-metrics`,
+          },
+          {
+            admin,
+            bus: deps.bus,
+            states: new RolloutStateStore(r.statesRoot ?? './var/rollouts'),
+            logger,
+            emit: (e) => void publisher.offer(Topics.rollouts, e),
+            ...(deps.now ? { now: deps.now } : {}),
+          },
+        )
+      : undefined;
+  await rollouts?.start();
 
   const subscribeOptions = (name: string) => ({ groupId: `${settings.groupId}.${name}`, fromBeginning: settings.fromBeginning, maxAttempts: 3 });
   const subscriptions: Subscription[] = [];
@@ -141,12 +195,29 @@ export async function startRetrainerService(settings: RetrainerServiceSettings, 
       subscribeOptions('requests'),
     ),
   );
+  if (rollouts) {
+    subscriptions.push(
+      await deps.bus.subscribe(
+        Topics.retrainJobs,
+        async (e) => {
+          if (e.kind !== RetrainJobEventKind.RETRAIN_JOB_EVENT_KIND_PUBLISHED) return;
+          await rollouts.startRollout({ model: e.model, canary: e.version, stable: e.parentVersion, jobId: e.jobId });
+        },
+        { ...subscribeOptions('rollouts'), fromBeginning: false },
+      ),
+    );
+  }
   const tick = async () => {
     try {
       const sealed = await deps.store.sealDue();
       if (sealed.length > 0) logger.info('batches sealed by age', { batches: sealed.map((b) => `${b.model}/${b.id}`) });
     } catch (error) {
       logger.error('sealing batches failed', { error });
+    }
+    try {
+      await rollouts?.tick();
+    } catch (error) {
+      logger.error('rollout timeout check failed', { error });
     }
   };
   const timer = setInterval(() => void tick(), settings.tickMs);
@@ -171,6 +242,7 @@ export async function startRetrainerService(settings: RetrainerServiceSettings, 
   let stopping: Promise<void> | undefined;
   return {
     retrainer,
+    rollouts,
     store: deps.store,
     httpPort: http?.port,
     url: http?.url,
@@ -181,10 +253,12 @@ export async function startRetrainerService(settings: RetrainerServiceSettings, 
         ready = false;
         clearInterval(timer);
         for (const s of subscriptions) await s.stop();
+        await rollouts?.stop();
         await retrainer.stop();
         await publisher.close({ timeoutMs: 10_000 });
         await http?.close();
         await deps.store.close();
+        if (admin && !deps.routerAdmin) admin.close();
         logger.info('retrainer stopped', { ...retrainer.counters });
       })()),
   };

@@ -60,4 +60,7 @@ export {
   RetrainOutcome,
   retrainJobEventKindToJSON,
   retrainOutcomeToJSON,
+  RolloutEvent,
+  RolloutEventKind,
+  rolloutEventKindToJSON,
 } from './gen/ratchet/v1/retrainer.js';

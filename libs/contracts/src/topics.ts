@@ -2,7 +2,7 @@ import type { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
 import { LabelObserved, ModelVersionPublished, PredictionLogged } from './gen/ratchet/v1/events.js';
 import { Alert, LabeledExample, MetricsReport } from './gen/ratchet/v1/monitor.js';
 import { PolicyUpdated } from './gen/ratchet/v1/router.js';
-import { RetrainJobEvent, RetrainRequest } from './gen/ratchet/v1/retrainer.js';
+import { RetrainJobEvent, RetrainRequest, RolloutEvent } from './gen/ratchet/v1/retrainer.js';
 
 /** Encodes and decodes one message type to and from its wire bytes. */
 export interface Codec<T> {
@@ -100,6 +100,12 @@ export const Topics = {
   retrainJobs: defineTopic(
     'ratchet.retrain.jobs.v1',
     protobufCodec('ratchet.v1.RetrainJobEvent', RetrainJobEvent),
+    (m) => m.model,
+  ),
+  // Canary rollouts of published versions: started, promoted, rolled back, aborted (key = model).
+  rollouts: defineTopic(
+    'ratchet.rollouts.v1',
+    protobufCodec('ratchet.v1.RolloutEvent', RolloutEvent),
     (m) => m.model,
   ),
 } as const;
