@@ -32,6 +32,11 @@ export interface RetrainerServiceSettings {
   readonly jobs: RetrainSettings;
   /** When set, every PUBLISHED job event starts a canary rollout of the new version through the router. */
   readonly rollout?: RolloutServiceSettings;
+  /**
+   * Start a job on every `ratchet.alerts.v1` alert with `retrain = true`; default true. False
+   * when the embedding process triggers jobs itself (`ratchet up` waits for fresh labels first).
+   */
+  readonly alertTriggers?: boolean;
 }
 
 /** Canary rollouts of published versions (see `RolloutController`). */
@@ -182,7 +187,7 @@ export async function startRetrainerService(settings: RetrainerServiceSettings, 
     await deps.bus.subscribe(
       Topics.alerts,
       async (a) => {
-        if (!a.retrain) return;
+        if (!a.retrain || settings.alertTriggers === false) return;
         await retrainer.trigger(a.model, { kind: 'alert', id: a.id, reason: a.message });
       },
       subscribeOptions('alerts'),

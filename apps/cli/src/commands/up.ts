@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { type Alert, AlertSeverity } from '@ratchet/contracts';
-import { EmbeddedLoop, type LoopEvent, type LoopStatus, type LoopSummary, alertKindName } from '../loop/embedded-loop.js';
+import { type Alert, AlertSeverity, RetrainJobEventKind, RetrainOutcome, RolloutEventKind } from '@ratchet/contracts';
+import { EmbeddedLoop, type LoopEvent, type LoopStatus, type LoopSummary, type OnsetDelay, alertKindName } from '../loop/embedded-loop.js';
+import { EmbeddedRetrainer, type RetrainEvent, type RetrainTimeline } from '../loop/embedded-retrainer.js';
 import { type LoopSource, agrawalSource, csvSource } from '../loop/stream-source.js';
 import { intOption, numberOption } from '../options.js';
 import { processLogger, startTracing } from '../runtime.js';
@@ -25,6 +26,13 @@ interface UpOpts {
   time?: string;
   grpcPort: number;
   httpPort: number;
+  retrain: boolean;
+  batchRows: number;
+  retrainRows: number;
+  budget: number;
+  canaryShare: number;
+  minSample: number;
+  rolloutTimeout: number;
 }
 
 const DEFAULT_ROWS = 20_000;
@@ -63,8 +71,8 @@ function formatEvent(e: LoopEvent): string {
       const when = e.sinceOnset ? ` — ${secs(e.sinceOnset.ms)} / ${e.sinceOnset.rows} rows after the onset` : ' — before any injected drift';
       return `  >> ALERT ${alertKindName(a.kind)} ${severity} on ${a.model}@${a.version}: ${a.message}\n     evidence: ${formatEvidence(a)}${when}`;
     }
-    case 'retrain-not-wired':
-      return '     retraining: the retrainer is not wired in yet';
+    case 'retrain-off':
+      return '     retraining: off (--no-retrain)';
     case 'alert-handler-failed':
       return `     alert handler failed: ${e.error.message}`;
   }
@@ -87,7 +95,73 @@ export function formatSummary(s: LoopSummary): string[] {
   }
   const before = s.alerts.filter((a) => !a.sinceOnset);
   if (before.length > 0) lines.push(`  alerts before any injected drift: ${before.map((a) => `${a.kind} (row ${a.row})`).join(', ')}`);
-  if (s.alerts.some((a) => a.retrain)) lines.push('  retraining triggers were raised; the retrainer is not wired into `ratchet up` yet');
+  return lines;
+}
+
+const pct = (v: number) => `${Math.round(v * 100)} %`;
+const acc = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '—');
+const after = (d: OnsetDelay | undefined) => (d ? ` — ${secs(d.ms)} / ${d.rows} rows after the onset` : '');
+
+/** One line per retraining step: the wait for fresh rows, each job event, each rollout event. */
+export function formatRetrainEvent(e: RetrainEvent): string | undefined {
+  switch (e.kind) {
+    case 'waiting':
+      return `     retraining: waiting for ${e.rows} labelled rows after the ${alertKindName(e.alert.kind)} alert, then training on them`;
+    case 'ignored':
+      return `     retraining: not triggered (${e.reason})`;
+    case 'trigger-failed':
+      return `     retraining: could not start (${e.reason})`;
+    case 'job': {
+      const j = e.event;
+      const flips = `${j.regressions} regressions, ${j.gains} gains vs ${j.parentVersion} on ${j.evaluationRows} held-out rows (accuracy ${acc(j.accuracyNew)} vs ${acc(j.accuracyParent)}, regression bound ${j.regressionUpperBound.toFixed(3)})`;
+      switch (j.kind) {
+        case RetrainJobEventKind.RETRAIN_JOB_EVENT_KIND_STARTED:
+          return `  >> retraining ${j.jobId} started from ${j.model}@${j.parentVersion} on batches ${j.batchIds.join(', ')} (trigger: ${j.trigger} ${j.triggerId.slice(0, 8)})${after(e.sinceOnset)}`;
+        case RetrainJobEventKind.RETRAIN_JOB_EVENT_KIND_PHASE:
+          return `     ${j.jobId}: ${j.phase}${j.version ? ` → ${j.version}: ${flips}` : ''}`;
+        case RetrainJobEventKind.RETRAIN_JOB_EVENT_KIND_PUBLISHED: {
+          const what = j.outcome === RetrainOutcome.RETRAIN_OUTCOME_GATED_PAIR ? 'as a gated composite' : 'alone';
+          return `  >> published ${j.model}@${j.version} ${what}: ${flips} (≤ budget)${after(e.sinceOnset)}`;
+        }
+        case RetrainJobEventKind.RETRAIN_JOB_EVENT_KIND_REFUSED:
+          return `  >> retraining ${j.jobId || ''} REFUSED: ${j.reason}${after(e.sinceOnset)}`;
+        case RetrainJobEventKind.RETRAIN_JOB_EVENT_KIND_FAILED:
+          return `  >> retraining ${j.jobId} FAILED${j.retriable ? ' (retriable)' : ''}: ${j.reason}${after(e.sinceOnset)}`;
+        default:
+          return undefined;
+      }
+    }
+    case 'rollout': {
+      const r = e.event;
+      const numbers = `accuracy ${acc(r.canaryAccuracy)} vs ${acc(r.stableAccuracy)} over ${r.canaryCount}/${r.stableCount} labelled rows (canary/stable)`;
+      switch (r.kind) {
+        case RolloutEventKind.ROLLOUT_EVENT_KIND_STARTED:
+          return `  >> canary ${r.canary} at ${pct(r.share)} of the traffic (stable ${r.stable})${after(e.sinceOnset)}`;
+        case RolloutEventKind.ROLLOUT_EVENT_KIND_PROMOTED:
+          return `  >> PROMOTED ${r.canary}: ${numbers}; ${r.reason}${after(e.sinceOnset)}`;
+        case RolloutEventKind.ROLLOUT_EVENT_KIND_ROLLED_BACK:
+          return `  >> ROLLED BACK ${r.canary} to ${r.stable}: ${numbers}; ${r.reason}${after(e.sinceOnset)}`;
+        case RolloutEventKind.ROLLOUT_EVENT_KIND_ABORTED:
+          return `  >> rollout of ${r.canary} ABORTED: ${r.reason}${after(e.sinceOnset)}`;
+        default:
+          return undefined;
+      }
+    }
+  }
+}
+
+/** The retraining part of the summary: time from the drift onset to each step. */
+export function formatRetrainSummary(t: RetrainTimeline, inProgress: boolean): string[] {
+  const row = (what: string, d: OnsetDelay | undefined, note = '') => `    ${what.padEnd(22)} ${d ? `${secs(d.ms).padStart(8)}  ${String(d.rows).padStart(6)} rows` : '       —'}${note}`;
+  const lines = ['  retraining after the drift (time / rows from the onset):'];
+  lines.push(row('retraining alert', t.trigger?.at, t.trigger ? `  (${t.trigger.alert})` : ''));
+  lines.push(row('job started', t.jobStarted));
+  const end = t.jobEnded;
+  lines.push(row(end && end.kind !== 'published' ? `job ${end.kind}` : 'published', end?.at, end ? (end.kind === 'published' ? `  (${end.version})` : `  (${end.reason})`) : ''));
+  lines.push(row('canary', t.canary));
+  const d = t.decision;
+  lines.push(row(d ? d.kind.replace('_', ' ') : 'promoted / rolled back', d?.at, d ? `  (${d.version}: ${d.reason})` : ''));
+  if (inProgress) lines.push('    (still in progress when the stream ended: a longer --rows or a higher --rate gives it the rows it needs)');
   return lines;
 }
 
@@ -117,6 +191,13 @@ export function registerUp(program: Command): void {
     .option('--time <column>', 'replay --data in the order of this column')
     .option('--grpc-port <port>', 'base gRPC port: prediction here, router +10 (0 = free ports)', intOption, 8001)
     .option('--http-port <port>', 'base HTTP port: prediction here, monitor +2, router +10 (0 = free ports)', intOption, 8000)
+    .option('--no-retrain', 'run without the retrainer (alerts are shown, nothing is retrained)')
+    .option('--batch-rows <n>', 'labelled rows per stored batch of the retrainer', intOption, 1000)
+    .option('--retrain-rows <n>', 'labelled rows to wait for after a drift alert; the job trains on them', intOption, 2000)
+    .option('--budget <rate>', 'regression budget of the publishing rule vs the serving version', numberOption, 0.05)
+    .option('--canary-share <share>', 'traffic share of the canary', numberOption, 0.2)
+    .option('--min-sample <n>', 'labelled rows per arm before the canary is judged', intOption, 200)
+    .option('--rollout-timeout <ms>', 'a canary without a verdict this long is rolled back', intOption, 120_000)
     .action(async (o: UpOpts) => {
       if (o.drift !== 'abrupt' && o.drift !== 'gradual') throw new Error(`--drift must be abrupt or gradual, got '${o.drift}'`);
       if (o.data && !o.label) throw new Error('--data needs --label <column>');
@@ -145,6 +226,22 @@ export function registerUp(program: Command): void {
         httpPort: o.httpPort,
         logger,
       });
+      let retrainer: EmbeddedRetrainer | undefined;
+      try {
+        retrainer = o.retrain
+          ? await EmbeddedRetrainer.start(
+              loop,
+              { batchRows: o.batchRows, freshRows: o.retrainRows, budget: o.budget, canaryShare: o.canaryShare, minSamplePerArm: o.minSample, rolloutTimeoutMs: o.rolloutTimeout, seed: o.seed },
+              (e) => {
+                const line = formatRetrainEvent(e);
+                if (line) say(line);
+              },
+            )
+          : undefined;
+      } catch (err) {
+        await loop.stop();
+        throw err;
+      }
       const abort = new AbortController();
       const onSignal = () => {
         if (abort.signal.aborted) return;
@@ -164,9 +261,15 @@ export function registerUp(program: Command): void {
         for (const note of loop.notes) say(`  ${note}`);
         say(`  prediction grpc ${loop.predictionAddress} · router grpc ${loop.routerAddress} (policy: single ${b.record.version})`);
         say(`  dashboard: ${loop.dashboardUrl ?? '(no HTTP)'}`);
+        say(
+          retrainer
+            ? `  retrainer: batches of ${o.batchRows} labelled rows; after a drift alert it trains on the next ${o.retrainRows}, publishes if Pareto-safe (budget ${o.budget}), canary at ${pct(o.canaryShare)} until ${o.minSample} labelled rows per arm (timeout ${secs(o.rolloutTimeout)})`
+            : '  retrainer: off (--no-retrain)',
+        );
         say(`  streaming ${source.stream.nRows} rows at ${o.rate} rows/s over ${o.clients} clients; labels ${o.labelDelay}–${o.labelDelay + Math.floor(o.labelDelay / 2)} rows late, shuffled\n`);
         const summary = await loop.run({ onEvent: (e) => say(formatEvent(e)), onStatus: (s) => say(formatStatus(s)), signal: abort.signal });
         for (const line of formatSummary(summary)) say(line);
+        if (retrainer && summary.onset !== undefined) for (const line of formatRetrainSummary(retrainer.times, retrainer.inProgress)) say(line);
         say(`  traces: ${resolve(o.var, 'traces.jsonl')}`);
         if (summary.failed > 0) process.exitCode = 1;
         if (o.keep && !abort.signal.aborted) {
@@ -177,6 +280,7 @@ export function registerUp(program: Command): void {
           await new Promise<void>((r) => abort.signal.addEventListener('abort', () => r(), { once: true }));
         }
       } finally {
+        await retrainer?.stop();
         await loop.stop();
         await telemetry.shutdown();
         process.off('SIGINT', onSignal);

@@ -10,6 +10,7 @@ import {
 } from '@ratchet/ml';
 import { referenceProfileFromTable } from '@ratchet/monitor';
 import { type FileRegistry, type ModelVersionRecord, bumpSemver } from '@ratchet/registry';
+import { PIPELINE_REPORT } from '@ratchet/retrainer';
 import { manifestInputs } from '../onnx-scoring.js';
 import type { LoopSource } from './stream-source.js';
 
@@ -71,7 +72,8 @@ export async function bootstrapModel(registry: FileRegistry, source: LoopSource,
         train_rows: String(train.nRows),
         bootstrap: source.recipe,
       },
-      reports: { drift_profile: JSON.stringify(profile.toJSON()) },
+      // The pipeline lets a retraining job pair it with a candidate behind a gate (a composite).
+      reports: { drift_profile: JSON.stringify(profile.toJSON()), [PIPELINE_REPORT]: JSON.stringify(pipeline.toJSON()) },
     },
   });
   return { record, trained: true, metrics, ms: performance.now() - t0 };

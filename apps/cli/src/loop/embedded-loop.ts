@@ -51,7 +51,8 @@ export interface EmbeddedLoopOptions {
 export type LoopEvent =
   | { readonly kind: 'drift-onset'; readonly row: number; readonly description: string }
   | { readonly kind: 'alert'; readonly alert: Alert; readonly row: number; readonly sinceOnset: OnsetDelay | undefined }
-  | { readonly kind: 'retrain-not-wired'; readonly alert: Alert }
+  /** A retraining trigger while no retrainer is wired in (`ratchet up --no-retrain`). */
+  | { readonly kind: 'retrain-off'; readonly alert: Alert }
   | { readonly kind: 'alert-handler-failed'; readonly alert: Alert; readonly error: Error };
 
 /** Time and rows from the injected drift onset to an event, measured by the run. */
@@ -285,11 +286,14 @@ export class EmbeddedLoop {
     );
   }
 
-  private servingVersion(): string {
-    return this.bootstrap.record.version;
+  /** The version the router serves the model with: the single version, or the first (stable) arm of a split. */
+  servingVersion(): string {
+    const p = this.router.store.latest(this.options.source.model)?.policy;
+    return p?.single?.version || p?.split?.arms[0]?.version || this.bootstrap.record.version;
   }
 
-  private sinceOnset(): OnsetDelay | undefined {
+  /** Time and rows since the injected drift onset; undefined before it (or without one). */
+  sinceOnset(): OnsetDelay | undefined {
     const onset = this.options.source.drift?.onset;
     if (this.onsetAtMs === undefined || onset === undefined) return undefined;
     return { ms: Date.now() - this.onsetAtMs, rows: this.rowsStreamed - onset };
@@ -307,7 +311,7 @@ export class EmbeddedLoop {
       sinceOnset,
     });
     this.events({ kind: 'alert', alert, row: this.rowsStreamed, sinceOnset });
-    if (alert.retrain && this.handlers.length === 0) this.events({ kind: 'retrain-not-wired', alert });
+    if (alert.retrain && this.handlers.length === 0) this.events({ kind: 'retrain-off', alert });
     const context: AlertContext = { registry: this.registry, bus: this.bus, routerAddress: this.routerAddress, source: this.options.source, logger: this.options.logger };
     for (const handler of this.handlers) {
       try {
