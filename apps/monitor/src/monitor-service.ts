@@ -3,7 +3,7 @@ import { type DriftCheckOptions, ReferenceProfile } from '@ratchet/drift';
 import { Topics } from '@ratchet/contracts';
 import { BufferedPublisher, type EventBus, type Subscription } from '@ratchet/bus';
 import type { FileRegistry } from '@ratchet/registry';
-import { type Logger, startHttpServer } from '@ratchet/service-kit';
+import { type Logger, startServiceHttpServer } from '@ratchet/service-kit';
 import { AlertConfig } from './alerts/alert-config.js';
 import type { ProfileSource } from './drift/drift-tracker.js';
 import { dashboardRoutes } from './dashboard/dashboard-routes.js';
@@ -130,17 +130,14 @@ export async function startMonitorService(settings: MonitorServiceSettings, deps
   const timer = setInterval(tick, settings.tickMs);
   timer.unref();
 
-  const http =
-    settings.httpPort >= 0
-      ? await startHttpServer({
-          host: settings.httpHost,
-          port: settings.httpPort,
-          registry: deps.metrics,
-          health: { live: () => true, ready: () => ready },
-          routes: dashboardRoutes(monitor, deps.registry),
-          logger,
-        })
-      : undefined;
+  const http = await startServiceHttpServer({
+    host: settings.httpHost,
+    port: settings.httpPort,
+    registry: deps.metrics,
+    ready: () => ready,
+    routes: dashboardRoutes(monitor, deps.registry),
+    logger,
+  });
   ready = true;
   logger.info('monitor ready', { monitorId: monitor.monitorId, groupId: settings.groupId, http: http?.url ?? null });
 

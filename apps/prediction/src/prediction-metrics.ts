@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { registerDeliveryGauges } from '@ratchet/service-kit';
+import { REQUEST_DURATION_BUCKETS, registerDeliveryGauges } from '@ratchet/service-kit';
 import type { SinkCounters } from './prediction-record.js';
 
 /** Prometheus metrics of the prediction service. */
@@ -43,7 +43,7 @@ export function createPredictionMetrics(registry: Registry, sink?: () => SinkCou
       name: 'ratchet_prediction_request_duration_seconds',
       help: 'ModelInfer handling time, from decode to response',
       labelNames: ['model', 'version'],
-      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      buckets: [...REQUEST_DURATION_BUCKETS],
       registers,
     }),
     batchRows: new Histogram({

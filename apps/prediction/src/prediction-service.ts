@@ -7,7 +7,7 @@ import {
   type Logger,
   createHealthService,
   startGrpcServer,
-  startHttpServer,
+  startServiceHttpServer,
 } from '@ratchet/service-kit';
 import { grpcInferenceService } from './grpc-inference-service.js';
 import { InferenceHandler } from './inference-handler.js';
@@ -142,16 +142,13 @@ export async function startPredictionService(
     maxReceiveMessageLength: settings.maxRequestBytes * 4,
     logger,
   });
-  const http =
-    settings.httpPort >= 0
-      ? await startHttpServer({
-          host: settings.httpHost,
-          port: settings.httpPort,
-          registry: deps.metrics,
-          health: { live: () => true, ready: () => ready },
-          logger,
-        })
-      : undefined;
+  const http = await startServiceHttpServer({
+    host: settings.httpHost,
+    port: settings.httpPort,
+    registry: deps.metrics,
+    ready: () => ready,
+    logger,
+  });
   ready = true;
   health.setStatus('', 'SERVING');
   health.setStatus('inference.GRPCInferenceService', 'SERVING');

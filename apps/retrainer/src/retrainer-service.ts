@@ -3,7 +3,7 @@ import { Gauge } from 'prom-client';
 import { RetrainJobEventKind, Topics } from '@ratchet/contracts';
 import { BufferedPublisher, type EventBus, type Subscription } from '@ratchet/bus';
 import type { FileRegistry } from '@ratchet/registry';
-import { type Logger, registerDeliveryGauges, startHttpServer } from '@ratchet/service-kit';
+import { type Logger, registerDeliveryGauges, startServiceHttpServer } from '@ratchet/service-kit';
 import type { TrainingPool } from '@ratchet/training';
 import type { BatchStore } from './batch-store/batch-store.js';
 import { labeledExampleRows } from './batch-store/labeled-rows.js';
@@ -227,21 +227,18 @@ export async function startRetrainerService(settings: RetrainerServiceSettings, 
   };
   const timer = setInterval(() => void tick(), settings.tickMs);
   timer.unref();
-  const http =
-    settings.httpPort >= 0
-      ? await startHttpServer({
-          host: settings.httpHost,
-          port: settings.httpPort,
-          registry: deps.metrics,
-          health: { live: () => true, ready: () => ready },
-          routes: (app) => {
-            app.get('/api/jobs', (_req, res) => {
-              res.json({ active: retrainer.active(), counters: retrainer.counters });
-            });
-          },
-          logger,
-        })
-      : undefined;
+  const http = await startServiceHttpServer({
+    host: settings.httpHost,
+    port: settings.httpPort,
+    registry: deps.metrics,
+    ready: () => ready,
+    routes: (app) => {
+      app.get('/api/jobs', (_req, res) => {
+        res.json({ active: retrainer.active(), counters: retrainer.counters });
+      });
+    },
+    logger,
+  });
   ready = true;
   logger.info('retrainer ready', { groupId: settings.groupId, http: http?.url ?? null });
   let stopping: Promise<void> | undefined;

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { registerDeliveryGauges } from '@ratchet/service-kit';
+import { REQUEST_DURATION_BUCKETS, registerDeliveryGauges } from '@ratchet/service-kit';
 import type { CircuitState } from './circuit-breaker.js';
 
 /** Prometheus metrics of the router. */
@@ -59,7 +59,7 @@ export function createRouterMetrics(
       name: 'ratchet_router_request_duration_seconds',
       help: 'Routed ModelInfer time, from receipt to response (shadow calls excluded)',
       labelNames: ['model', 'policy'],
-      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      buckets: [...REQUEST_DURATION_BUCKETS],
       registers,
     }),
     memberCalls: new Counter({

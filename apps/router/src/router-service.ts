@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Registry } from 'prom-client';
 import { GRPCInferenceServiceService, RouterAdminService, Topics } from '@ratchet/contracts';
 import type { EventBus, Subscription } from '@ratchet/bus';
-import { type Logger, createHealthService, grpcService, startGrpcServer, startHttpServer } from '@ratchet/service-kit';
+import { type Logger, createHealthService, grpcService, startGrpcServer, startServiceHttpServer } from '@ratchet/service-kit';
 import { BreakerBoard } from './circuit-breaker.js';
 import { grpcRouterService } from './grpc-router-service.js';
 import { type MemberEndpoints, MemberPool } from './member-pool.js';
@@ -119,10 +119,7 @@ export async function startRouterService(settings: RouterServiceSettings, deps: 
     maxReceiveMessageLength: settings.maxRequestBytes,
     logger,
   });
-  const http =
-    settings.httpPort >= 0
-      ? await startHttpServer({ host: settings.httpHost, port: settings.httpPort, registry: deps.metrics, health: { live: () => true, ready: () => ready }, logger })
-      : undefined;
+  const http = await startServiceHttpServer({ host: settings.httpHost, port: settings.httpPort, registry: deps.metrics, ready: () => ready, logger });
   ready = true;
   health.setStatus('', 'SERVING');
   health.setStatus('inference.GRPCInferenceService', 'SERVING');

@@ -1,6 +1,6 @@
 import { Counter } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHttpServer, type HttpServerHandle } from './http-server.js';
+import { startHttpServer, startServiceHttpServer, type HttpServerHandle } from './http-server.js';
 import { createMetricsRegistry } from './metrics.js';
 
 let handle: HttpServerHandle | undefined;
@@ -91,5 +91,25 @@ describe('startHttpServer', () => {
 
   it('rejects an invalid port before binding', async () => {
     await expect(startHttpServer({ port: 70_000, health: { live: () => true, ready: () => true } })).rejects.toThrow(/port must be an integer/);
+  });
+});
+
+describe('the service HTTP server', () => {
+  it('reports live always and ready as the service says', async () => {
+    let ready = false;
+    const http = await startServiceHttpServer({ port: 0, ready: () => ready });
+    try {
+      expect(http).toBeDefined();
+      expect((await fetch(`${http?.url}/v2/health/live`)).status).toBe(200);
+      expect((await fetch(`${http?.url}/v2/health/ready`)).status).toBe(503);
+      ready = true;
+      expect((await fetch(`${http?.url}/v2/health/ready`)).status).toBe(200);
+    } finally {
+      await http?.close();
+    }
+  });
+
+  it('starts nothing when the port is negative', async () => {
+    expect(await startServiceHttpServer({ port: -1, ready: () => true })).toBeUndefined();
   });
 });

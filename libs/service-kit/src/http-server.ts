@@ -123,3 +123,21 @@ export async function startHttpServer({
     },
   };
 }
+
+/** Options of {@link startServiceHttpServer}. */
+export interface ServiceHttpOptions extends Omit<HttpServerOptions, 'health' | 'port'> {
+  /** Negative: the service runs without HTTP. */
+  readonly port: number;
+  /** Readiness of the service; liveness is "the process answers". */
+  readonly ready: () => boolean;
+}
+
+/**
+ * The HTTP side every Ratchet service has: KServe V2 health paths (live while the process runs,
+ * ready as the service says), Prometheus metrics and the service's own routes — or nothing when
+ * the configured port is negative.
+ */
+export async function startServiceHttpServer({ ready, ...options }: ServiceHttpOptions): Promise<HttpServerHandle | undefined> {
+  if (options.port < 0) return undefined;
+  return startHttpServer({ ...options, health: { live: () => true, ready } });
+}

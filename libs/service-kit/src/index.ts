@@ -59,6 +59,7 @@ export { withSpan, type WithSpanOptions } from './with-span.js';
 export {
   createMetricsRegistry,
   registerDeliveryGauges,
+  REQUEST_DURATION_BUCKETS,
   type DeliveryCounters,
   type MetricsRegistryOptions,
 } from './metrics.js';
@@ -67,6 +68,7 @@ export {
   HEALTH_READY_PATH,
   METRICS_PATH,
   startHttpServer,
+  startServiceHttpServer,
   type HealthProbes,
   type HttpServerHandle,
   type HttpServerOptions,

@@ -24,6 +24,12 @@ export function createMetricsRegistry({ serviceName, defaultMetrics = false, pre
   return registry;
 }
 
+/**
+ * Histogram buckets (seconds) for request handling times: 100 µs to 1 s, dense where a model
+ * server's answers fall, so services' latency histograms line up on one dashboard.
+ */
+export const REQUEST_DURATION_BUCKETS: readonly number[] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+
 /** Delivery counters of a buffered publisher (the shape of `BufferedPublisher.counters` in @ratchet/bus). */
 export interface DeliveryCounters {
   readonly offered: number;
