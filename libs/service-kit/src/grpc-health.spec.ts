@@ -1,58 +1,10 @@
-import { credentials, status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
-import { HealthClient, health } from '@ratchet/contracts';
+import { status, type ServiceError } from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHealthService, type HealthServiceHandle } from './grpc-health.js';
-import { grpcService, startGrpcServer, type GrpcServerHandle } from './grpc-server.js';
+import { ServingStatus, check, healthHarness, reader } from './testing/health-server.js';
 
-const { HealthCheckResponse_ServingStatus: ServingStatus } = health;
-type CheckResponse = health.HealthCheckResponse;
-
-let server: GrpcServerHandle | undefined;
-let client: HealthClient | undefined;
-let healthService: HealthServiceHandle | undefined;
-
-afterEach(async () => {
-  client?.close();
-  healthService?.shutdown();
-  await server?.close(1_000);
-  client = undefined;
-  server = undefined;
-  healthService = undefined;
-});
-
-async function startHealthServer(initial?: Record<string, 'SERVING' | 'NOT_SERVING'>) {
-  healthService = createHealthService(initial ? { initial } : {});
-  server = await startGrpcServer({ services: [grpcService(healthService.definition, healthService.implementation)] });
-  client = new HealthClient(`127.0.0.1:${server.port}`, credentials.createInsecure());
-  return { health: healthService, server, client };
-}
-
-function check(c: HealthClient, service: string): Promise<CheckResponse> {
-  return new Promise((resolve, reject) => c.check({ service }, (error, response) => (error ? reject(error) : resolve(response))));
-}
-
-/** Reads a Watch stream message by message, without timers. */
-function reader(stream: ClientReadableStream<CheckResponse>) {
-  const queue: CheckResponse[] = [];
-  const waiting: ((value: CheckResponse | 'end') => void)[] = [];
-  let ended = false;
-  stream.on('data', (message: CheckResponse) => {
-    const next = waiting.shift();
-    if (next) next(message);
-    else queue.push(message);
-  });
-  stream.on('end', () => {
-    ended = true;
-    for (const next of waiting.splice(0)) next('end');
-  });
-  stream.on('error', () => undefined);
-  return (): Promise<CheckResponse | 'end'> => {
-    const queued = queue.shift();
-    if (queued) return Promise.resolve(queued);
-    if (ended) return Promise.resolve('end');
-    return new Promise((resolve) => waiting.push(resolve));
-  };
-}
+const harness = healthHarness();
+const startHealthServer = harness.start;
+afterEach(() => harness.close());
 
 describe('createHealthService', () => {
   it('answers Check with the status of the server and of named services', async () => {

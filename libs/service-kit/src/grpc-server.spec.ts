@@ -1,59 +1,14 @@
-import { credentials, status, type ClientReadableStream } from '@grpc/grpc-js';
-import { HealthClient, health } from '@ratchet/contracts';
+import { credentials, status } from '@grpc/grpc-js';
+import { HealthClient } from '@ratchet/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHealthService, type HealthServiceHandle } from './grpc-health.js';
+import { ServingStatus, check, healthHarness, reader } from './testing/health-server.js';
+import { createHealthService } from './grpc-health.js';
 import { createLogger } from './logger.js';
-import { grpcService, startGrpcServer, type GrpcServerHandle } from './grpc-server.js';
+import { grpcService, startGrpcServer } from './grpc-server.js';
 
-const { HealthCheckResponse_ServingStatus: ServingStatus } = health;
-type CheckResponse = health.HealthCheckResponse;
-
-let server: GrpcServerHandle | undefined;
-let client: HealthClient | undefined;
-let healthService: HealthServiceHandle | undefined;
-
-afterEach(async () => {
-  client?.close();
-  healthService?.shutdown();
-  await server?.close(1_000);
-  client = undefined;
-  server = undefined;
-  healthService = undefined;
-});
-
-async function startHealthServer(initial?: Record<string, 'SERVING' | 'NOT_SERVING'>) {
-  healthService = createHealthService(initial ? { initial } : {});
-  server = await startGrpcServer({ services: [grpcService(healthService.definition, healthService.implementation)] });
-  client = new HealthClient(`127.0.0.1:${server.port}`, credentials.createInsecure());
-  return { health: healthService, server, client };
-}
-
-function check(c: HealthClient, service: string): Promise<CheckResponse> {
-  return new Promise((resolve, reject) => c.check({ service }, (error, response) => (error ? reject(error) : resolve(response))));
-}
-
-/** Reads a Watch stream message by message, without timers. */
-function reader(stream: ClientReadableStream<CheckResponse>) {
-  const queue: CheckResponse[] = [];
-  const waiting: ((value: CheckResponse | 'end') => void)[] = [];
-  let ended = false;
-  stream.on('data', (message: CheckResponse) => {
-    const next = waiting.shift();
-    if (next) next(message);
-    else queue.push(message);
-  });
-  stream.on('end', () => {
-    ended = true;
-    for (const next of waiting.splice(0)) next('end');
-  });
-  stream.on('error', () => undefined);
-  return (): Promise<CheckResponse | 'end'> => {
-    const queued = queue.shift();
-    if (queued) return Promise.resolve(queued);
-    if (ended) return Promise.resolve('end');
-    return new Promise((resolve) => waiting.push(resolve));
-  };
-}
+const harness = healthHarness();
+const startHealthServer = harness.start;
+afterEach(() => harness.close());
 
 describe('startGrpcServer', () => {
   it('binds an ephemeral port on loopback and reports it', async () => {
@@ -64,8 +19,7 @@ describe('startGrpcServer', () => {
   it('logs the bound port and the full names of the services it serves', async () => {
     const lines: string[] = [];
     const logger = createLogger({ name: 'grpc', stream: { write: (line: string) => lines.push(line) } });
-    healthService = createHealthService();
-    server = await startGrpcServer({ services: [grpcService(healthService.definition, healthService.implementation)], logger });
+    const { server } = await startHealthServer(undefined, { logger });
     expect(JSON.parse(lines[0] as string)).toMatchObject({ msg: 'grpc server listening', port: server.port, services: ['grpc.health.v1.Health'] });
   });
 

@@ -1,33 +1,17 @@
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SpanKind } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useFileTelemetry } from './testing/file-telemetry.js';
 import { readSpanFile } from './span-record.js';
-import { startTelemetry, TelemetryError, type Telemetry } from './telemetry.js';
+import { startTelemetry, TelemetryError } from './telemetry.js';
 import { currentTraceparent } from './trace-context.js';
 import { withSpan } from './with-span.js';
 
-let dir: string;
-let telemetry: Telemetry | undefined;
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'service-kit-telemetry-'));
-});
-
-afterEach(async () => {
-  await telemetry?.shutdown();
-  telemetry = undefined;
-  await rm(dir, { recursive: true, force: true });
-});
-
-function startFileTelemetry(path = join(dir, 'traces', 'spans.jsonl')): { telemetry: Telemetry; path: string } {
-  telemetry = startTelemetry({ serviceName: 'prediction', exporter: { kind: 'file', path }, processor: 'simple' });
-  return { telemetry, path };
-}
+const files = useFileTelemetry('service-kit-telemetry-', join('traces', 'spans.jsonl'));
+const startFileTelemetry = files.start;
 
 describe('startTelemetry with the file exporter', () => {
   it('writes finished spans as JSON lines that round-trip parent and child ids and attributes', async () => {
@@ -55,7 +39,7 @@ describe('startTelemetry with the file exporter', () => {
   });
 
   it('appends to an existing file across restarts', async () => {
-    const path = join(dir, 'spans.jsonl');
+    const path = join(files.dir, 'spans.jsonl');
     const first = startFileTelemetry(path).telemetry;
     await withSpan(first.tracer, 'first', {}, () => undefined);
     await first.shutdown();
@@ -68,7 +52,7 @@ describe('startTelemetry with the file exporter', () => {
 
 describe('startTelemetry', () => {
   it('refuses to start twice in one process', () => {
-    telemetry = startTelemetry({ serviceName: 'a' });
+    files.track(startTelemetry({ serviceName: 'a' }));
     expect(() => startTelemetry({ serviceName: 'b' })).toThrow(TelemetryError);
   });
 
@@ -77,7 +61,7 @@ describe('startTelemetry', () => {
     const stopping = first.shutdown();
     expect(first.shutdown()).toBe(stopping);
     await stopping;
-    telemetry = startTelemetry({ serviceName: 'b' });
+    const telemetry = files.track(startTelemetry({ serviceName: 'b' }));
     expect(telemetry.tracer).toBeDefined();
   });
 
@@ -95,7 +79,7 @@ describe('startTelemetry', () => {
     await once(collector, 'listening');
     try {
       const { port } = collector.address() as AddressInfo;
-      telemetry = startTelemetry({ serviceName: 'router', exporter: { kind: 'otlp', url: `http://127.0.0.1:${port}/v1/traces` } });
+      const telemetry = files.track(startTelemetry({ serviceName: 'router', exporter: { kind: 'otlp', url: `http://127.0.0.1:${port}/v1/traces` } }));
       await withSpan(telemetry.tracer, 'route.decide', { 'ratchet.policy': 'canary' }, () => undefined);
       await telemetry.forceFlush();
       expect(received).toHaveLength(1);
@@ -103,7 +87,7 @@ describe('startTelemetry', () => {
       expect(received[0]?.body).toContain('route.decide');
       expect(received[0]?.body).toContain('router');
     } finally {
-      await telemetry?.shutdown();
+      await files.stop();
       collector.close();
     }
   });
@@ -113,7 +97,7 @@ describe('startTelemetry', () => {
   });
 
   it('still creates and propagates trace ids with the none exporter', async () => {
-    telemetry = startTelemetry({ serviceName: 'a', exporter: { kind: 'none' } });
+    const telemetry = files.track(startTelemetry({ serviceName: 'a', exporter: { kind: 'none' } }));
     const traceparent = await withSpan(telemetry.tracer, 'x', {}, () => currentTraceparent());
     expect(traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
   });

@@ -1,11 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Metadata } from '@grpc/grpc-js';
 import { ROOT_CONTEXT, SpanKind, context, trace } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useFileTelemetry } from './testing/file-telemetry.js';
 import { readSpanFile } from './span-record.js';
-import { startTelemetry, type Telemetry } from './telemetry.js';
+import { startTelemetry } from './telemetry.js';
 import {
   currentTraceIds,
   currentTraceparent,
@@ -18,23 +16,8 @@ import {
 } from './trace-context.js';
 import { withSpan } from './with-span.js';
 
-let dir: string;
-let telemetry: Telemetry | undefined;
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'service-kit-trace-context-'));
-});
-
-afterEach(async () => {
-  await telemetry?.shutdown();
-  telemetry = undefined;
-  await rm(dir, { recursive: true, force: true });
-});
-
-function startFileTelemetry(path = join(dir, 'spans.jsonl')): { telemetry: Telemetry; path: string } {
-  telemetry = startTelemetry({ serviceName: 'prediction', exporter: { kind: 'file', path }, processor: 'simple' });
-  return { telemetry, path };
-}
+const files = useFileTelemetry('service-kit-trace-context-');
+const startFileTelemetry = files.start;
 
 describe('trace-context carriers', () => {
   it('extracts an injected traceparent back into the same trace', async () => {
@@ -54,14 +37,14 @@ describe('trace-context carriers', () => {
   });
 
   it('reads headers regardless of case and from array values', () => {
-    telemetry = startTelemetry({ serviceName: 'a' });
+    files.track(startTelemetry({ serviceName: 'a' }));
     const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
     expect(currentTraceparent(extractFromCarrier({ TraceParent: traceparent }, ROOT_CONTEXT))).toBe(traceparent);
     expect(currentTraceparent(extractFromCarrier({ traceparent: [traceparent] }, ROOT_CONTEXT))).toBe(traceparent);
   });
 
   it('round-trips through gRPC metadata', () => {
-    telemetry = startTelemetry({ serviceName: 'a' });
+    files.track(startTelemetry({ serviceName: 'a' }));
     const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
     const outgoing = injectIntoGrpcMetadata(new Metadata(), extractFromCarrier({ traceparent }, ROOT_CONTEXT));
     expect(outgoing.get('traceparent')).toEqual([traceparent]);
@@ -69,7 +52,7 @@ describe('trace-context carriers', () => {
   });
 
   it('round-trips through Kafka headers, including Buffer values from a consumer', () => {
-    telemetry = startTelemetry({ serviceName: 'a' });
+    files.track(startTelemetry({ serviceName: 'a' }));
     const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00';
     const headers = injectIntoKafkaHeaders({ 'ratchet-model': 'churn' }, extractFromCarrier({ traceparent }, ROOT_CONTEXT));
     expect(headers['traceparent']).toBe(traceparent);

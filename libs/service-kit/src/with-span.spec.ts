@@ -1,30 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useFileTelemetry } from './testing/file-telemetry.js';
 import { readSpanFile } from './span-record.js';
-import { startTelemetry, type Telemetry } from './telemetry.js';
 import { currentTraceIds } from './trace-context.js';
 import { withSpan } from './with-span.js';
 
-let dir: string;
-let telemetry: Telemetry | undefined;
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'service-kit-with-span-'));
-});
-
-afterEach(async () => {
-  await telemetry?.shutdown();
-  telemetry = undefined;
-  await rm(dir, { recursive: true, force: true });
-});
-
-function startFileTelemetry(path = join(dir, 'spans.jsonl')): { telemetry: Telemetry; path: string } {
-  telemetry = startTelemetry({ serviceName: 'prediction', exporter: { kind: 'file', path }, processor: 'simple' });
-  return { telemetry, path };
-}
+const files = useFileTelemetry('service-kit-with-span-');
+const startFileTelemetry = files.start;
 
 describe('withSpan', () => {
   it('records a thrown error as an exception event with ERROR status and rethrows it', async () => {
