@@ -3,11 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RetrainJobEventKind, RolloutEventKind } from '@ratchet/contracts';
-import { createLogger } from '@ratchet/service-kit';
-import { EmbeddedLoop, type LoopSummary } from '../src/loop/embedded-loop.js';
+import type { EmbeddedLoop, LoopSummary } from '../src/loop/embedded-loop.js';
 import { EmbeddedRetrainer, type RetrainEvent } from '../src/loop/embedded-retrainer.js';
-import { agrawalSource } from '../src/loop/stream-source.js';
-import { openHandles, until } from './loop-helpers.js';
+import { openHandles, startTestLoop, until } from './loop-helpers.js';
 
 
 describe('ratchet up with the retrainer: drift alert → retraining job → canary → decision', () => {
@@ -21,21 +19,8 @@ describe('ratchet up with the retrainer: drift alert → retraining job → cana
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'ratchet-up-retrain-'));
     handlesBefore = openHandles();
-    loop = await EmbeddedLoop.start({
-      varDir: root,
-      // An upper bound: the stream stops as soon as the retraining has been decided (below).
-      source: agrawalSource({ rows: 120_000, driftAt: 2000, drift: 'abrupt', driftWidth: 500, seed: 1, trainRows: 1500 }),
-      rate: 1000,
-      clients: 4,
-      labelDelayRows: 100,
-      seed: 1,
-      grpcPort: 0,
-      httpPort: 0,
-      countWindow: 400,
-      driftWindowRows: 500,
-      tickMs: 200,
-      logger: createLogger({ name: 'up-retrain-e2e', level: 'silent' }),
-    });
+    // An upper bound: the stream stops as soon as the retraining has been decided (below).
+    loop = await startTestLoop(root, { rows: 120_000, rate: 1000, name: 'up-retrain-e2e' });
     // Stream until the loop has decided — a rollout promoted or rolled back, or a job refused or
     // failed — rather than for a fixed number of rows, so a slow machine cannot end the traffic
     // the canary decision needs. The safety timeout turns a hang into failing assertions.

@@ -3,10 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Alert, Topics } from '@ratchet/contracts';
-import { createLogger } from '@ratchet/service-kit';
-import { EmbeddedLoop, type LoopEvent, type LoopSummary } from '../src/loop/embedded-loop.js';
-import { agrawalSource } from '../src/loop/stream-source.js';
-import { openHandles, until } from './loop-helpers.js';
+import type { EmbeddedLoop, LoopEvent, LoopSummary } from '../src/loop/embedded-loop.js';
+import { openHandles, startTestLoop, until } from './loop-helpers.js';
 
 describe('ratchet up: the embedded loop on an Agrawal stream with an abrupt drift', () => {
   let root: string;
@@ -20,20 +18,7 @@ describe('ratchet up: the embedded loop on an Agrawal stream with an abrupt drif
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'ratchet-up-'));
     handlesBefore = openHandles();
-    loop = await EmbeddedLoop.start({
-      varDir: root,
-      source: agrawalSource({ rows: 4000, driftAt: 2000, drift: 'abrupt', driftWidth: 500, seed: 1, trainRows: 1500 }),
-      rate: 2000,
-      clients: 4,
-      labelDelayRows: 100,
-      seed: 1,
-      grpcPort: 0,
-      httpPort: 0,
-      countWindow: 400,
-      driftWindowRows: 500,
-      tickMs: 200,
-      logger: createLogger({ name: 'up-e2e', level: 'silent' }),
-    });
+    loop = await startTestLoop(root, { rows: 4000, rate: 2000, name: 'up-e2e' });
     await loop.bus.subscribe(Topics.predictions, (r) => void (r.route ? routed.push(r.requestId) : undefined), { groupId: 'e2e-observer', fromBeginning: true });
     loop.onAlert((a) => void handled.push(a));
     summary = await loop.run({ onEvent: (e) => void events.push(e) });
