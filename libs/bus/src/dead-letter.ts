@@ -1,4 +1,5 @@
 import { deadLetterTopicName, defineTopic, Headers, type Codec, type Topic } from '@ratchet/contracts';
+import type { IncomingRecord } from './delivery.js';
 import type { EncodedRecord } from './encoded-record.js';
 
 /** Type name of {@link rawBytesCodec}: consumers with it accept records of any declared type. */
@@ -20,13 +21,7 @@ export function deadLetterTopic(topic: Topic<unknown> | string): Topic<Uint8Arra
 }
 
 /** Where a failed record came from and why it failed. */
-export interface DeadLetterCause {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-  readonly key: string | undefined;
-  readonly value: Uint8Array;
-  readonly headers: Readonly<Record<string, string>>;
+export interface DeadLetterCause extends Omit<IncomingRecord, 'timestamp'> {
   readonly reason: string;
   readonly attempts: number;
 }

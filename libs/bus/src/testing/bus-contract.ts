@@ -15,7 +15,7 @@ import { BusError } from '../errors.js';
 import type { EventBus, MessageContext, PublishReceipt } from '../event-bus.js';
 import { partitionForKey } from '../partitioner.js';
 import { parseTraceparent } from '../traceparent.js';
-import { AlsContextManager } from './als-context-manager.js';
+import { AsyncLocalStorageContextManager } from '@ratchet/service-kit';
 import { gate, Inbox } from './inbox.js';
 
 export interface BusContractOptions {
@@ -92,7 +92,7 @@ export function runBusContract(
       return bus;
     };
     const group = (label: string) => `contract-${label}-${randomBytes(4).toString('hex')}`;
-    const contextManager = new AlsContextManager();
+    const contextManager = new AsyncLocalStorageContextManager().enable();
 
     beforeAll(() => {
       context.setGlobalContextManager(contextManager);
