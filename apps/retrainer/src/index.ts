@@ -10,6 +10,7 @@ export * from './job/retrain-job.js';
 export * from './retrainer.js';
 export * from './retrainer-service.js';
 export * from './retrainer-config.js';
+export * from './trigger-policy.js';
 export * from './rollout/rollout-decision.js';
 export * from './rollout/rollout-state.js';
 export * from './rollout/router-admin-port.js';

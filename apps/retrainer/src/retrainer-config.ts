@@ -35,6 +35,10 @@ export const retrainerConfigSchema = z.object({
   RATCHET_RETRAIN_MIN_BATCH_ROWS: positiveInt().default(j.minBatchRows),
   RATCHET_RETRAIN_MODEL: text().default(j.defaultModelKind),
   RATCHET_RETRAIN_SEED: nonNegativeInt().default(j.seed),
+  /** Labelled rows stored after a drift or performance alert before its job starts (0 = at once). */
+  RATCHET_RETRAIN_FRESH_ROWS: nonNegativeInt().default(d.triggers.freshRows),
+  /** Folder of alerts waiting for fresh rows. */
+  RATCHET_TRIGGERS: text().default('./var/triggers'),
   /** Router admin address (host:port); when set, every published version starts a canary rollout. */
   RATCHET_ROUTER_ADMIN_URL: text().optional(),
   RATCHET_CANARY_SHARE: fraction().default(defaultRolloutControllerSettings.canaryShare),
@@ -68,6 +72,7 @@ export function retrainerSettings(c: RetrainerConfig): RetrainerServiceSettings 
     jobsRoot: c.RATCHET_JOBS,
     tickMs: c.RATCHET_RETRAINER_TICK_MS,
     outputBuffer: c.RATCHET_OUTPUT_BUFFER,
+    triggers: { freshRows: c.RATCHET_RETRAIN_FRESH_ROWS, batchRows: c.RATCHET_BATCH_ROWS, pendingRoot: c.RATCHET_TRIGGERS },
     jobs: {
       ...j,
       k: c.RATCHET_RETRAIN_K,

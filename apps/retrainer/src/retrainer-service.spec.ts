@@ -64,7 +64,13 @@ describe('retrainer service', () => {
     });
     const store = new FileBatchStore({ root: join(root, 'batches'), batchRows: 500 });
     const service = await startRetrainerService(
-      { ...defaultRetrainerSettings, httpPort: 0, jobsRoot: join(root, 'jobs'), jobs: { ...defaultRetrainSettings, k: 3, budget: 0.12, alpha: 0.05 } },
+      {
+        ...defaultRetrainerSettings,
+        httpPort: 0,
+        jobsRoot: join(root, 'jobs'),
+        jobs: { ...defaultRetrainSettings, k: 3, budget: 0.12, alpha: 0.05 },
+        triggers: { freshRows: 0, batchRows: 500 },
+      },
       { bus, registry, store, logger: createLogger({ name: 'retrainer-test', level: 'error' }), metrics: createMetricsRegistry({ serviceName: 'retrainer' }) },
     );
     const events: RetrainJobEvent[] = [];

@@ -1,19 +1,22 @@
 import type { Registry } from 'prom-client';
 import { Gauge } from 'prom-client';
-import { RetrainJobEventKind, Topics } from '@ratchet/contracts';
+import { type Alert, type AlertKind, RetrainJobEventKind, Topics } from '@ratchet/contracts';
 import { BufferedPublisher, type EventBus, type Subscription } from '@ratchet/bus';
+import { dirname, join } from 'node:path';
 import type { FileRegistry } from '@ratchet/registry';
 import { type Logger, registerDeliveryGauges, startServiceHttpServer } from '@ratchet/service-kit';
 import type { TrainingPool } from '@ratchet/training';
 import type { BatchStore } from './batch-store/batch-store.js';
 import { labeledExampleRows } from './batch-store/labeled-rows.js';
 import { JobStateStore } from './job/job-state.js';
+import { latestVersion } from './job/production.js';
 import { type RetrainSettings, defaultRetrainSettings } from './job/retrain-job.js';
 import { Retrainer } from './retrainer.js';
 import { RolloutController, defaultRolloutControllerSettings } from './rollout/rollout-controller.js';
 import { defaultRolloutCriteria } from './rollout/rollout-decision.js';
 import { type RouterAdminPort, grpcRouterAdmin } from './rollout/router-admin-port.js';
 import { RolloutStateStore } from './rollout/rollout-state.js';
+import { AlertTriggerPolicy, type TriggerDecision } from './trigger-policy.js';
 
 /** Settings of one retrainer instance (see `retrainerConfigSchema` for the env variables). */
 export interface RetrainerServiceSettings {
@@ -32,11 +35,17 @@ export interface RetrainerServiceSettings {
   readonly jobs: RetrainSettings;
   /** When set, every PUBLISHED job event starts a canary rollout of the new version through the router. */
   readonly rollout?: RolloutServiceSettings;
-  /**
-   * Start a job on every `ratchet.alerts.v1` alert with `retrain = true`; default true. False
-   * when the embedding process triggers jobs itself (`ratchet up` waits for fresh labels first).
-   */
-  readonly alertTriggers?: boolean;
+  /** How `ratchet.alerts.v1` alerts with `retrain = true` start jobs (see `AlertTriggerPolicy`). */
+  readonly triggers: {
+    /** Labelled rows to wait for after a detection alert; 0 = start at once. */
+    readonly freshRows: number;
+    /** Rows per batch of the store. */
+    readonly batchRows: number;
+    /** Folder of the persisted waits; default `<jobsRoot>/../triggers`. */
+    readonly pendingRoot?: string;
+    /** Alert kinds that start jobs; default all. */
+    readonly kinds?: ReadonlySet<AlertKind>;
+  };
 }
 
 /** Canary rollouts of published versions (see `RolloutController`). */
@@ -65,6 +74,7 @@ export const defaultRetrainerSettings: RetrainerServiceSettings = {
   tickMs: 10_000,
   outputBuffer: 10_000,
   jobs: defaultRetrainSettings,
+  triggers: { freshRows: 2000, batchRows: 1000 },
 };
 
 export interface RetrainerServiceDeps {
@@ -80,11 +90,16 @@ export interface RetrainerServiceDeps {
   readonly now?: () => number;
   /** Router admin used by rollouts; default a gRPC client for `settings.rollout.routerAdmin`. */
   readonly routerAdmin?: RouterAdminPort;
+  /** A last say over retraining alerts (see `TriggerPolicyDeps.veto`). */
+  readonly vetoAlert?: (alert: Alert) => string | undefined;
+  /** Receives what the trigger policy did with each alert. */
+  readonly onTrigger?: (d: TriggerDecision) => void;
 }
 
 /** A running retrainer. */
 export interface RetrainerService {
   readonly retrainer: Retrainer;
+  readonly triggers: AlertTriggerPolicy;
   /** Present when `settings.rollout` is set. */
   readonly rollouts: RolloutController | undefined;
   readonly store: BatchStore;
@@ -119,9 +134,26 @@ function registerRetrainerMetrics(registry: Registry, retrainer: Retrainer): voi
 }
 
 /**
+ * The version in production: with a router, the version of the model's `single` policy or the
+ * stable (first) arm of its split — after a rollback that is the parent, not the newest version
+ * on file; without a router (or a policy), the highest version in the registry.
+ */
+export function servingVersion(registry: FileRegistry, admin: RouterAdminPort | undefined): (model: string) => Promise<string | undefined> {
+  return async (model) => {
+    if (admin) {
+      const p = (await admin.getPolicy(model))?.policy;
+      const v = p?.single?.version || p?.split?.arms[0]?.version;
+      if (v) return v;
+    }
+    return latestVersion(registry, model);
+  };
+}
+
+/**
  * Starts the retrainer: stores `ratchet.labeled.v1` rows in the batch store (idempotent by
- * request id and row), starts a job on `ratchet.alerts.v1` alerts with `retrain = true` and on
- * `ratchet.retrain.requests.v1`, resumes jobs a previous process left unfinished, publishes
+ * request id and row), starts jobs on `ratchet.alerts.v1` alerts with `retrain = true` through
+ * the {@link AlertTriggerPolicy} (a detection waits for fresh rows) and on
+ * `ratchet.retrain.requests.v1` at once, resumes jobs a previous process left unfinished, publishes
  * job events on `ratchet.retrain.jobs.v1`, and serves health and Prometheus metrics. With
  * `settings.rollout`, a PUBLISHED job event (consumed from the topic, records published after
  * the subscription only, so a fresh group never replays old versions) starts a canary rollout
@@ -131,6 +163,9 @@ function registerRetrainerMetrics(registry: Registry, retrainer: Retrainer): voi
 export async function startRetrainerService(settings: RetrainerServiceSettings, deps: RetrainerServiceDeps): Promise<RetrainerService> {
   const logger = deps.logger.child({ component: 'retrainer-service' });
   const publisher = new BufferedPublisher(deps.bus, { capacity: settings.outputBuffer, logger: logger.child({ component: 'retrainer-output' }) });
+  const r = settings.rollout;
+  const admin = r ? (deps.routerAdmin ?? grpcRouterAdmin(r.routerAdmin)) : undefined;
+  const productionVersion = deps.productionVersion ?? servingVersion(deps.registry, admin);
   const retrainer = new Retrainer(settings.jobs, {
     store: deps.store,
     registry: deps.registry,
@@ -138,7 +173,7 @@ export async function startRetrainerService(settings: RetrainerServiceSettings, 
     logger,
     emit: (e) => void publisher.offer(Topics.retrainJobs, e),
     ...(deps.pool ? { pool: deps.pool } : {}),
-    ...(deps.productionVersion ? { productionVersion: deps.productionVersion } : {}),
+    productionVersion,
     ...(deps.now ? { now: deps.now } : {}),
   });
   registerRetrainerMetrics(deps.metrics, retrainer);
@@ -149,8 +184,6 @@ export async function startRetrainerService(settings: RetrainerServiceSettings, 
   );
   let ready = false;
   await retrainer.resumeUnfinished();
-  const r = settings.rollout;
-  const admin = r ? (deps.routerAdmin ?? grpcRouterAdmin(r.routerAdmin)) : undefined;
   const rollouts =
     r && admin
       ? new RolloutController(
@@ -172,6 +205,19 @@ export async function startRetrainerService(settings: RetrainerServiceSettings, 
         )
       : undefined;
   await rollouts?.start();
+  const triggers = new AlertTriggerPolicy(
+    { ...settings.triggers, pendingRoot: settings.triggers.pendingRoot ?? join(dirname(settings.jobsRoot), 'triggers') },
+    {
+      retrainer,
+      store: deps.store,
+      productionVersion,
+      rolloutActive: (model) => rollouts?.active().some((s) => s.model === model) ?? false,
+      logger,
+      ...(deps.vetoAlert ? { veto: deps.vetoAlert } : {}),
+      ...(deps.onTrigger ? { onDecision: deps.onTrigger } : {}),
+    },
+  );
+  await triggers.resume();
 
   const subscribeOptions = (name: string) => ({ groupId: `${settings.groupId}.${name}`, fromBeginning: settings.fromBeginning, maxAttempts: 3 });
   const subscriptions: Subscription[] = [];
@@ -180,15 +226,16 @@ export async function startRetrainerService(settings: RetrainerServiceSettings, 
       Topics.labeled,
       async (e) => {
         const rows = labeledExampleRows(e);
-        if (rows.length > 0) await deps.store.append(e.model, rows);
+        if (rows.length === 0) return;
+        await deps.store.append(e.model, rows);
+        await triggers.onRowsStored(e.model);
       },
       subscribeOptions('labeled'),
     ),
     await deps.bus.subscribe(
       Topics.alerts,
       async (a) => {
-        if (!a.retrain || settings.alertTriggers === false) return;
-        await retrainer.trigger(a.model, { kind: 'alert', id: a.id, reason: a.message });
+        if (a.retrain) await triggers.onAlert(a);
       },
       subscribeOptions('alerts'),
     ),
@@ -216,6 +263,7 @@ export async function startRetrainerService(settings: RetrainerServiceSettings, 
     try {
       const sealed = await deps.store.sealDue();
       if (sealed.length > 0) logger.info('batches sealed by age', { batches: sealed.map((b) => `${b.model}/${b.id}`) });
+      for (const model of new Set(sealed.map((b) => b.model))) await triggers.onRowsStored(model);
     } catch (error) {
       logger.error('sealing batches failed', { error });
     }
@@ -244,6 +292,7 @@ export async function startRetrainerService(settings: RetrainerServiceSettings, 
   let stopping: Promise<void> | undefined;
   return {
     retrainer,
+    triggers,
     rollouts,
     store: deps.store,
     httpPort: http?.port,
@@ -256,6 +305,7 @@ export async function startRetrainerService(settings: RetrainerServiceSettings, 
         clearInterval(timer);
         for (const s of subscriptions) await s.stop();
         await rollouts?.stop();
+        await triggers.stop();
         await retrainer.stop();
         await publisher.close({ timeoutMs: 10_000 });
         await http?.close();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { type Alert, AlertKind, type LabelObserved, type MetricsReport, type PolicyUpdated, Topics, WindowKind } from '@ratchet/contracts';
+import { alertKindName } from '@ratchet/retrainer';
+import { type Alert, type LabelObserved, type MetricsReport, type PolicyUpdated, Topics, WindowKind } from '@ratchet/contracts';
 import type { EventBus, Subscription } from '@ratchet/bus';
 import { InferenceClient } from '@ratchet/inference-client';
 import { AlertConfig, type MonitorService, defaultMonitorSettings, startMonitorService } from '@ratchet/monitor';
@@ -123,10 +124,7 @@ export interface AlertContext {
  */
 export type AlertHandler = (alert: Alert, context: AlertContext) => Promise<void> | void;
 
-/** `ALERT_KIND_DATA_DRIFT` → `data_drift`. */
-export function alertKindName(kind: AlertKind): string {
-  return (AlertKind[kind] ?? String(kind)).replace(/^ALERT_KIND_/, '').toLowerCase();
-}
+export { alertKindName };
 
 async function pollUntil(check: () => boolean, timeoutMs: number, everyMs = 20): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;

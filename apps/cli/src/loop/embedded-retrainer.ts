@@ -1,11 +1,19 @@
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { type Alert, type RetrainJobEvent, RetrainJobEventKind, type RolloutEvent, RolloutEventKind, Topics } from '@ratchet/contracts';
+import { type Alert, AlertKind, type RetrainJobEvent, RetrainJobEventKind, type RolloutEvent, RolloutEventKind, Topics } from '@ratchet/contracts';
 import type { Subscription } from '@ratchet/bus';
-import { FileBatchStore, type RetrainerService, type RetrainSettings, defaultRetrainerSettings, startRetrainerService } from '@ratchet/retrainer';
+import {
+  FileBatchStore,
+  type RetrainerService,
+  type RetrainSettings,
+  type TriggerDecision,
+  alertKindName,
+  defaultRetrainerSettings,
+  startRetrainerService,
+} from '@ratchet/retrainer';
 import { createMetricsRegistry } from '@ratchet/service-kit';
 import { TrainingPool } from '@ratchet/training';
-import { type EmbeddedLoop, type OnsetDelay, alertKindName } from './embedded-loop.js';
+import type { EmbeddedLoop, OnsetDelay } from './embedded-loop.js';
 
 /** Settings of the retrainer inside `ratchet up`. */
 export interface EmbeddedRetrainerOptions {
@@ -52,32 +60,22 @@ export interface RetrainTimeline {
   readonly decision?: { readonly kind: 'promoted' | 'rolled_back' | 'aborted'; readonly version: string; readonly reason: string; readonly at: OnsetDelay };
 }
 
-/** Alert kinds that fire on a count or a clock: `ratchet up` retrains on detections only. */
-const NOT_DETECTIONS = new Set(['new_data', 'schedule']);
-
-async function pollUntil(check: () => Promise<boolean>, stop: AbortSignal, everyMs = 100): Promise<boolean> {
-  while (!stop.aborted) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  return false;
-}
+/** `ratchet up` retrains on detections only, not on alerts that fire on a count or a clock. */
+const DETECTIONS: ReadonlySet<AlertKind> = new Set([AlertKind.ALERT_KIND_PERFORMANCE, AlertKind.ALERT_KIND_DATA_DRIFT, AlertKind.ALERT_KIND_CONCEPT_DRIFT, AlertKind.ALERT_KIND_PRIOR_SHIFT]);
 
 /**
  * The retrainer service inside the embedded loop: same bus and registry, batches and job
  * state under `<var>/batches` and `<var>/jobs`, a training pool, canary rollouts through the
- * loop's router. A retraining alert (a detection on the serving version) waits for
- * `freshRows` labelled rows after it, then starts a job on those batches; the service
- * publishes the version (or refuses it with the reason) and rolls it out as a canary, which
- * the monitor's live comparison promotes or rolls back. One retraining at a time: alerts
- * during a job or rollout are noted and dropped.
+ * loop's router. The service's trigger policy acts on the alerts: a detection on the serving
+ * version waits for `freshRows` labelled rows after it, then starts a job on those batches;
+ * the service publishes the version (or refuses it with the reason) and rolls it out as a
+ * canary, which the monitor's live comparison promotes or rolls back. One retraining at a
+ * time, at most `maxRetrains` per run: other alerts are noted and dropped.
  */
 export class EmbeddedRetrainer {
   private readonly subscriptions: Subscription[] = [];
-  private readonly stopSignal = new AbortController();
   private busy: string | undefined;
   private retrains = 0;
-  private pending: Promise<void> = Promise.resolve();
   private timeline: RetrainTimeline = {};
   private stopping: Promise<void> | undefined;
   /** Every job and rollout event seen, in order. */
@@ -88,9 +86,6 @@ export class EmbeddedRetrainer {
     private readonly loop: EmbeddedLoop,
     readonly service: RetrainerService,
     private readonly pool: TrainingPool,
-    private readonly batchRows: number,
-    private readonly freshRows: number,
-    private readonly maxRetrains: number,
     private readonly onEvent: (e: RetrainEvent) => void,
   ) {}
 
@@ -99,9 +94,12 @@ export class EmbeddedRetrainer {
     const varDir = loop.options.varDir;
     const batchRows = options.batchRows ?? 1000;
     const model = loop.options.source.model;
-    // The embedded router's policies end with the process, so a rollout left by an earlier run has nothing to resume.
+    // The embedded router's policies end with the process, so a rollout or wait left by an earlier run has nothing to resume.
     const statesRoot = resolve(varDir, 'rollouts');
-    await rm(statesRoot, { recursive: true, force: true });
+    const pendingRoot = resolve(varDir, 'triggers');
+    for (const dir of [statesRoot, pendingRoot]) await rm(dir, { recursive: true, force: true });
+    const maxRetrains = options.maxRetrains ?? 1;
+    let self: EmbeddedRetrainer | undefined;
     const jobs: RetrainSettings = {
       ...defaultRetrainerSettings.jobs,
       k: options.k ?? 8,
@@ -119,7 +117,7 @@ export class EmbeddedRetrainer {
           jobsRoot: resolve(varDir, 'jobs'),
           tickMs: 1000,
           jobs,
-          alertTriggers: false,
+          triggers: { freshRows: options.freshRows ?? 2000, batchRows, pendingRoot, kinds: DETECTIONS },
           rollout: {
             routerAdmin: loop.routerAddress,
             canaryShare: options.canaryShare ?? 0.2,
@@ -139,11 +137,13 @@ export class EmbeddedRetrainer {
           metrics: createMetricsRegistry({ serviceName: 'retrainer' }),
           // A job starts from what the router serves, not from the highest version on file.
           productionVersion: async (m) => (m === model ? loop.servingVersion() : undefined),
+          vetoAlert: () => (self && self.retrains >= maxRetrains ? `this run already retrained ${self.retrains} time(s), the most it does` : undefined),
+          onTrigger: (d) => self?.onTrigger(d),
         },
       );
-      const r = new EmbeddedRetrainer(loop, service, pool, batchRows, options.freshRows ?? 2000, options.maxRetrains ?? 1, onEvent);
+      const r = new EmbeddedRetrainer(loop, service, pool, onEvent);
+      self = r;
       await r.watch();
-      loop.onAlert((alert) => r.onAlert(alert));
       return r;
     } catch (err) {
       await pool.close();
@@ -173,38 +173,30 @@ export class EmbeddedRetrainer {
     return this.loop.sinceOnset();
   }
 
-  private onAlert(alert: Alert): void {
-    const kind = alertKindName(alert.kind);
-    if (!alert.retrain || this.stopSignal.signal.aborted) return;
-    if (NOT_DETECTIONS.has(kind)) return this.onEvent({ kind: 'ignored', alert, reason: `${kind} is a count or clock trigger; ratchet up retrains on detections` });
-    if (alert.version !== this.loop.servingVersion()) return this.onEvent({ kind: 'ignored', alert, reason: `${alert.version} is not the serving version ${this.loop.servingVersion()}` });
-    if (this.busy !== undefined) return this.onEvent({ kind: 'ignored', alert, reason: `a retraining is in progress (${this.busy})` });
-    if (this.retrains >= this.maxRetrains) return this.onEvent({ kind: 'ignored', alert, reason: `this run already retrained ${this.retrains} time(s), the most it does` });
-    this.retrains++;
-    this.busy = `waiting for labelled rows after the ${kind} alert`;
-    const batches = Math.max(1, Math.ceil(this.freshRows / this.batchRows));
-    this.onEvent({ kind: 'waiting', alert, rows: batches * this.batchRows });
-    const since = this.at();
-    if (since && !this.timeline.trigger) this.timeline = { ...this.timeline, trigger: { alert: kind, at: since } };
-    this.pending = this.triggerAfterFreshRows(alert, kind, batches);
-  }
-
-  private async triggerAfterFreshRows(alert: Alert, kind: string, batches: number): Promise<void> {
-    const model = alert.model;
-    const store = this.service.store;
-    try {
-      const before = (await store.listBatches(model)).length;
-      if (!(await pollUntil(async () => (await store.listBatches(model)).length >= before + batches, this.stopSignal.signal))) return;
-      const trigger = { kind: 'alert', id: alert.id, reason: `${kind} alert on ${model}@${alert.version}: ${alert.message}` };
-      // The trigger seals the open segment too (however few rows it holds): one batch more keeps every fresh full batch in.
-      const result = await this.service.retrainer.trigger(model, trigger, { maxBatches: batches + 1 });
-      if (result.status === 'started') this.busy = `job ${result.jobId}`;
-      else if (result.status === 'busy') this.busy = `job ${result.jobId}`;
-      else this.release();
-      if (result.status === 'done') this.onEvent({ kind: 'trigger-failed', alert, reason: `job for these batches already ended (${result.state.phase})` });
-    } catch (error) {
-      this.release();
-      this.onEvent({ kind: 'trigger-failed', alert, reason: error instanceof Error ? error.message : String(error) });
+  private onTrigger(d: TriggerDecision): void {
+    switch (d.kind) {
+      case 'ignored':
+        return this.onEvent({ kind: 'ignored', alert: d.alert, reason: d.reason });
+      case 'failed':
+        this.release();
+        return this.onEvent({ kind: 'trigger-failed', alert: d.alert, reason: d.reason });
+      case 'waiting': {
+        this.retrains++;
+        this.busy = `waiting for labelled rows after the ${alertKindName(d.alert.kind)} alert`;
+        const since = this.at();
+        if (since && !this.timeline.trigger) this.timeline = { ...this.timeline, trigger: { alert: alertKindName(d.alert.kind), at: since } };
+        return this.onEvent({ kind: 'waiting', alert: d.alert, rows: d.rows });
+      }
+      case 'triggered': {
+        const r = d.result;
+        // Without a wait (freshRows 0) the retraining starts here.
+        if (this.busy === undefined) this.retrains++;
+        if (r.status === 'started' || r.status === 'busy') this.busy = `job ${r.jobId}`;
+        // A refusal also comes as a REFUSED job event.
+        else this.release();
+        if (r.status === 'done') this.onEvent({ kind: 'trigger-failed', alert: d.alert, reason: `job for these batches already ended (${r.state.phase})` });
+        return;
+      }
     }
   }
 
@@ -243,8 +235,6 @@ export class EmbeddedRetrainer {
   /** Stops waiting, stops the service (a running job resumes on the next start), delivers its last events, closes the pool. Idempotent. */
   stop(): Promise<void> {
     return (this.stopping ??= (async () => {
-      this.stopSignal.abort();
-      await this.pending;
       await this.service.stop();
       for (const s of this.subscriptions) await s.stop();
       await this.pool.close();
