@@ -4,9 +4,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fanoutBench } from './fanout/fanout-bench.js';
 import { monitorBench } from './monitor/monitor-bench.js';
 import { paretoAdultBench } from './pareto/pareto-adult-bench.js';
 import { predictionBench } from './prediction/prediction-bench.js';
+import { retrainJobBench } from './retrain/retrain-job-bench.js';
 import { routerBench } from './router/router-bench.js';
 import { svmlElectricityBench } from './svml/electricity-bench.js';
 import { svmlSyntheticBench } from './svml/synthetic-bench.js';
@@ -18,6 +20,8 @@ const benches: Record<string, (o: { durationMs: number }) => Promise<{ rows: unk
   'svml-electricity': svmlElectricityBench,
   'svml-synthetic': svmlSyntheticBench,
   'pareto-adult': paretoAdultBench,
+  'retrain-fanout': fanoutBench,
+  'retrain-job': retrainJobBench,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -11,6 +11,7 @@ export * from './drift/drift-tracker.js';
 export * from './alerts/alert-config.js';
 export * from './alerts/alert-engine.js';
 export * from './monitor.js';
+export { MonitorSpanNames } from './monitor-tracing.js';
 export * from './monitor-metrics.js';
 export * from './dashboard/dashboard-api.js';
 export * from './dashboard/dashboard-routes.js';

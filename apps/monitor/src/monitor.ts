@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SpanKind, type Tracer, context, trace } from '@opentelemetry/api';
 import {
   type Alert,
   AlertKind,
@@ -19,6 +20,7 @@ import { type ServedPrediction, servedPrediction } from './join/served-predictio
 import { type JoinedRun, OffsetTracker, StreamJoin, type StreamJoinOptions } from './join/stream-join.js';
 import { sliceTensorRows } from './join/tensor-rows.js';
 import { type ArmKey, MetricsStore, type MetricsStoreOptions } from './metrics/metrics-store.js';
+import { MonitorSpanNames, contextOf, failSpan, runInSpan, startAlertSpan, startRecordSpan, traceOf } from './monitor-tracing.js';
 
 /** Where the monitor's results go. Calls must return at once (offer to a buffered publisher). */
 export interface MonitorOutputs {
@@ -44,6 +46,8 @@ export interface MonitorOptions {
   readonly alertHistory?: number;
   readonly logger?: Logger;
   readonly now?: () => number;
+  /** Tracer of the monitor's spans (ingest, join, alert). Default: the global tracer `ratchet.monitor`. */
+  readonly tracer?: Tracer;
 }
 
 const DETECTORS: Record<ModelAlertConfig['conceptDrift']['detector'], () => StreamDetector> = {
@@ -97,6 +101,7 @@ export class Monitor {
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly alertHistory: number;
+  private readonly tracer: Tracer;
 
   constructor(
     private readonly outputs: MonitorOutputs,
@@ -108,6 +113,7 @@ export class Monitor {
     this.logger = options.logger ?? silentLogger;
     this.alertConfig = options.alerts ?? new AlertConfig();
     this.alertHistory = options.alertHistory ?? 500;
+    this.tracer = options.tracer ?? trace.getTracer('ratchet.monitor');
     this.engine = new AlertEngine(this.now);
     this.join = new StreamJoin(
       { joined: (run) => this.onJoined(run), paired: (run) => this.metrics.addPaired(run) },
@@ -119,7 +125,11 @@ export class Monitor {
     );
   }
 
-  /** Handles one `ratchet.predictions.v1` record. Throws {@link InvalidRecordError} for the DLQ. */
+  /**
+   * Handles one `ratchet.predictions.v1` record. Throws {@link InvalidRecordError} for the DLQ.
+   * Traced as a `monitor.ingest` span under the active context (the record's trace, as the bus
+   * delivers it), unless that trace is unsampled.
+   */
   onPrediction(record: PredictionLogged, position?: RecordPosition): void {
     if (position && this.redelivered(position)) return;
     if (record.requestId && record.model && record.outputs.length === 0) {
@@ -127,19 +137,35 @@ export class Monitor {
       if (position) this.done(position);
       return;
     }
-    let p: ServedPrediction;
+    const parent = context.active();
+    const span = startRecordSpan(
+      this.tracer,
+      MonitorSpanNames.ingest,
+      SpanKind.CONSUMER,
+      { 'ratchet.model': record.model, 'ratchet.version': record.version, 'ratchet.request_id': record.requestId, 'ratchet.rows': record.rows, 'ratchet.routed': record.route !== undefined },
+      parent,
+    );
     try {
-      p = servedPrediction(record);
+      let p: ServedPrediction;
+      try {
+        p = servedPrediction(record, span?.spanContext() ?? traceOf(parent));
+      } catch (err) {
+        if (err instanceof InvalidRecordError) this.counters.invalidPredictions++;
+        throw err;
+      }
+      this.noteDeployed(p);
+      this.metrics.addPrediction(p);
+      this.join.addPrediction(p);
+      const checked = this.drift.addPrediction(p);
+      // A drift check this record completed raises its alerts in this record's trace.
+      if (checked) runInSpan(span, undefined, () => this.onDriftChecked(checked));
+      if (position) this.done(position);
     } catch (err) {
-      if (err instanceof InvalidRecordError) this.counters.invalidPredictions++;
+      failSpan(span, err);
       throw err;
+    } finally {
+      span?.end();
     }
-    this.noteDeployed(p);
-    this.metrics.addPrediction(p);
-    this.join.addPrediction(p);
-    const checked = this.drift.addPrediction(p);
-    if (checked) this.onDriftChecked(checked);
-    if (position) this.done(position);
   }
 
   /** Handles one `ratchet.feedback.v1` record. Throws {@link InvalidRecordError} for the DLQ. */
@@ -159,6 +185,7 @@ export class Monitor {
       labels,
       timestampMs: record.timestampMs || this.now(),
       source: record.source,
+      spanContext: traceOf(context.active()),
     });
     if (position) this.done(position);
   }
@@ -228,7 +255,31 @@ export class Monitor {
     if (!this.scheduleStart.has(p.model)) this.scheduleStart.set(p.model, this.now());
   }
 
+  /**
+   * Traced as a `monitor.join` span in the prediction's trace (under its ingest span), linked to
+   * the label record's span; the labeled example and any alert it trips carry that trace.
+   */
   private onJoined(run: JoinedRun): void {
+    const s = run.served;
+    const span = startRecordSpan(
+      this.tracer,
+      MonitorSpanNames.join,
+      SpanKind.INTERNAL,
+      { 'ratchet.model': s.model, 'ratchet.version': s.version, 'ratchet.request_id': run.requestId, 'ratchet.rows': run.labels.length, 'ratchet.arm': s.arm },
+      contextOf(s.spanContext),
+      run.spanContext === undefined ? undefined : [{ context: run.spanContext }],
+    );
+    try {
+      runInSpan(span, s.spanContext, () => this.joined(run));
+    } catch (err) {
+      failSpan(span, err);
+      throw err;
+    } finally {
+      span?.end();
+    }
+  }
+
+  private joined(run: JoinedRun): void {
     const s = run.served;
     const n = run.labels.length;
     this.outputs.labeled({
@@ -392,6 +443,18 @@ export class Monitor {
     if (list.length > this.alertHistory) list.splice(0, list.length - this.alertHistory);
     this.counters.alertsRaised++;
     this.logger.warn('alert raised', { alertId: alert.id, model: key.model, version: key.version, arm: key.arm, kind: AlertKind[kind], severity: AlertSeverity[severity], message });
-    this.outputs.alert(alert);
+    const span = startAlertSpan(this.tracer, {
+      'ratchet.model': key.model,
+      'ratchet.version': key.version,
+      'ratchet.alert_id': alert.id,
+      'ratchet.alert_kind': (AlertKind[kind] ?? String(kind)).replace(/^ALERT_KIND_/, '').toLowerCase(),
+      'ratchet.retrain': retrain,
+      'ratchet.arm': key.arm,
+    });
+    try {
+      runInSpan(span, undefined, () => this.outputs.alert(alert));
+    } finally {
+      span.end();
+    }
   }
 }

@@ -15,3 +15,7 @@ export * from './rollout/rollout-decision.js';
 export * from './rollout/rollout-state.js';
 export * from './rollout/router-admin-port.js';
 export * from './rollout/rollout-controller.js';
+export * from './fanout/bus-training-executor.js';
+export * from './fanout/task-codec.js';
+export * from './fanout/task-worker.js';
+export * from './fanout/training-fanout.js';

@@ -3,6 +3,7 @@ import { boolean, commaList, loadConfig, logLevel, nonNegativeInt, oneOf, port, 
 import { type RetrainerServiceSettings, defaultRetrainerSettings as d } from './retrainer-service.js';
 import { defaultRolloutControllerSettings } from './rollout/rollout-controller.js';
 import { defaultRolloutCriteria } from './rollout/rollout-decision.js';
+import { defaultTrainingFanoutSettings as f } from './fanout/training-fanout.js';
 
 const j = d.jobs;
 const fraction = () => z.coerce.number().gt(0).lt(1);
@@ -24,6 +25,17 @@ export const retrainerConfigSchema = z.object({
   RATCHET_RETRAINER_TICK_MS: positiveInt().default(d.tickMs),
   /** Training worker threads (0 = one per core). */
   RATCHET_TRAINING_WORKERS: nonNegativeInt().default(0),
+  /** `coordinator` (batch store, jobs, rollouts; trains tasks too; one per deployment) or `worker` (trains tasks only). */
+  RATCHET_RETRAINER_ROLE: oneOf(['coordinator', 'worker'] as const).default(f.role),
+  /** Where candidates train: `bus` (tasks on ratchet.retrain.tasks.v1) or `threads`; default bus with KAFKA_BROKERS, else threads. */
+  RATCHET_TRAINING_FANOUT: oneOf(['bus', 'threads'] as const).optional(),
+  /** A task is published again after this long without any result. */
+  /** With bus fan-out, whether the coordinator trains tasks too (false: only workers train). */
+  RATCHET_COORDINATOR_TRAINS: boolean().default(true),
+  RATCHET_TASK_TIMEOUT_MS: positiveInt().default(f.taskTimeoutMs),
+  RATCHET_TASK_ATTEMPTS: positiveInt({ max: 100 }).default(f.taskAttempts),
+  /** Largest task or result record (Kafka's message.max.bytes is 1 MB by default). */
+  RATCHET_TASK_MAX_BYTES: positiveInt().default(f.maxRecordBytes),
   RATCHET_RETRAIN_K: positiveInt({ max: 1000 }).default(j.k),
   RATCHET_RETRAIN_ALPHA: fraction().default(j.alpha),
   RATCHET_RETRAIN_MODE: oneOf(['auc', 'loss'] as const).default(j.mode),

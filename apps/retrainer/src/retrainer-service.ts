@@ -5,7 +5,7 @@ import { BufferedPublisher, type EventBus, type Subscription } from '@ratchet/bu
 import { dirname, join } from 'node:path';
 import type { FileRegistry } from '@ratchet/registry';
 import { type Logger, registerDeliveryGauges, startServiceHttpServer } from '@ratchet/service-kit';
-import type { TrainingPool } from '@ratchet/training';
+import type { TrainingExecutor } from '@ratchet/training';
 import type { BatchStore } from './batch-store/batch-store.js';
 import { labeledExampleRows } from './batch-store/labeled-rows.js';
 import { JobStateStore } from './job/job-state.js';
@@ -83,8 +83,8 @@ export interface RetrainerServiceDeps {
   readonly store: BatchStore;
   readonly logger: Logger;
   readonly metrics: Registry;
-  /** Shared training pool (worker threads); default a pool per job. */
-  readonly pool?: TrainingPool;
+  /** Where candidates train: a shared `TrainingPool` (threads) or the bus executor (retrainer workers); default a pool per job. */
+  readonly pool?: TrainingExecutor;
   /** The version a job starts from; default the highest version in the registry. */
   readonly productionVersion?: (model: string) => Promise<string | undefined>;
   readonly now?: () => number;
@@ -166,12 +166,18 @@ export async function startRetrainerService(settings: RetrainerServiceSettings, 
   const r = settings.rollout;
   const admin = r ? (deps.routerAdmin ?? grpcRouterAdmin(r.routerAdmin)) : undefined;
   const productionVersion = deps.productionVersion ?? servingVersion(deps.registry, admin);
+  /** Models with a version published by a job whose canary has not started yet. */
+  const awaitingRollout = new Set<string>();
   const retrainer = new Retrainer(settings.jobs, {
     store: deps.store,
     registry: deps.registry,
     states: new JobStateStore(settings.jobsRoot),
     logger,
-    emit: (e) => void publisher.offer(Topics.retrainJobs, e),
+    emit: (e) => {
+      // Until its rollout starts (when this event comes back from the topic), the model counts as rolling out.
+      if (settings.rollout && e.kind === RetrainJobEventKind.RETRAIN_JOB_EVENT_KIND_PUBLISHED) awaitingRollout.add(e.model);
+      void publisher.offer(Topics.retrainJobs, e);
+    },
     ...(deps.pool ? { pool: deps.pool } : {}),
     productionVersion,
     ...(deps.now ? { now: deps.now } : {}),
@@ -210,8 +216,9 @@ export async function startRetrainerService(settings: RetrainerServiceSettings, 
     {
       retrainer,
       store: deps.store,
-      productionVersion,
-      rolloutActive: (model) => rollouts?.active().some((s) => s.model === model) ?? false,
+      // A model counts only when this registry holds it (the router may know models of others).
+      productionVersion: async (model) => ((await deps.registry.versions(model)).length > 0 ? productionVersion(model) : undefined),
+      rolloutActive: (model) => awaitingRollout.has(model) || (rollouts?.active().some((s) => s.model === model) ?? false),
       logger,
       ...(deps.vetoAlert ? { veto: deps.vetoAlert } : {}),
       ...(deps.onTrigger ? { onDecision: deps.onTrigger } : {}),
@@ -234,15 +241,16 @@ export async function startRetrainerService(settings: RetrainerServiceSettings, 
     ),
     await deps.bus.subscribe(
       Topics.alerts,
-      async (a) => {
-        if (a.retrain) await triggers.onAlert(a);
+      async (a, ctx) => {
+        // The job links to the alert's span through the record's traceparent.
+        if (a.retrain) await triggers.onAlert(a, { kind: 'alert', id: a.id, reason: a.message, traceparent: ctx.traceparent });
       },
       subscribeOptions('alerts'),
     ),
     await deps.bus.subscribe(
       Topics.retrainRequests,
-      async (r) => {
-        await retrainer.trigger(r.model, { kind: 'request', id: r.requestId, reason: r.reason }, { maxBatches: r.maxBatches });
+      async (r, ctx) => {
+        await retrainer.trigger(r.model, { kind: 'request', id: r.requestId, reason: r.reason, traceparent: ctx.traceparent }, { maxBatches: r.maxBatches });
       },
       subscribeOptions('requests'),
     ),
@@ -254,6 +262,7 @@ export async function startRetrainerService(settings: RetrainerServiceSettings, 
         async (e) => {
           if (e.kind !== RetrainJobEventKind.RETRAIN_JOB_EVENT_KIND_PUBLISHED) return;
           await rollouts.startRollout({ model: e.model, canary: e.version, stable: e.parentVersion, jobId: e.jobId });
+          awaitingRollout.delete(e.model);
         },
         { ...subscribeOptions('rollouts'), fromBeginning: false },
       ),

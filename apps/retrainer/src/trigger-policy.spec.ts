@@ -87,6 +87,7 @@ describe('AlertTriggerPolicy', () => {
     };
     expect(await reasons(alert({ version: '1.1.0' }))).toBe('the alert is about m@1.1.0, not the production version 1.0.0');
     expect(await reasons(alert({ retrain: false }))).toBe('the concept_drift alert is not a retraining trigger');
+    expect(await policy(0, { productionVersion: async () => undefined }).onAlert(alert({ model: 'other' }))).toMatchObject({ reason: 'other has no production version here' });
     retrainer.running = 'm';
     expect(await reasons(alert())).toBe('job job-b000001 of m is running');
     retrainer.running = undefined;

@@ -36,7 +36,11 @@ export type TriggerDecision =
 export interface TriggerPolicyDeps {
   readonly retrainer: Pick<Retrainer, 'trigger' | 'active'>;
   readonly store: BatchStore;
-  /** The version serving the model now; alerts about other versions (e.g. a canary) do not retrain. */
+  /**
+   * The version serving the model now; alerts about other versions (e.g. a canary) do not
+   * retrain, and alerts about a model without one (not in this retrainer's registry: another
+   * deployment's model on a shared broker) are ignored.
+   */
   readonly productionVersion: (model: string) => Promise<string | undefined>;
   /** Whether a canary rollout of the model is in progress (its verdict comes from the rollout, not a retrain). */
   readonly rolloutActive: (model: string) => boolean;
@@ -130,7 +134,8 @@ export class AlertTriggerPolicy {
     if (this.settings.kinds && !this.settings.kinds.has(alert.kind)) return ignore(`${kind} alerts do not start jobs here`);
     const model = alert.model;
     const production = await this.deps.productionVersion(model);
-    if (alert.version !== '' && production !== undefined && alert.version !== production) {
+    if (production === undefined) return ignore(`${model} has no production version here`);
+    if (alert.version !== '' && alert.version !== production) {
       return ignore(`the alert is about ${model}@${alert.version}, not the production version ${production}`);
     }
     const waiting = this.pending.get(model);

@@ -1,13 +1,17 @@
 // Monitor throughput (joined and aggregated events per second) in one process, against a
 // baseline measured in the same run, and the time of a full drift check (14 features × 10k rows).
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT_CONTEXT, type Context, TraceFlags, context, trace } from '@opentelemetry/api';
 import { Registry } from 'prom-client';
 import { LabelObserved, PredictionLogged, Topics } from '@ratchet/contracts';
 import { type EventBus, createKafkaBus, createMemoryBus, silentLogger } from '@ratchet/bus';
 import { DriftWindow, ReferenceProfile, checkDrift } from '@ratchet/drift';
 import { Rng } from '@ratchet/ml';
 import { AlertConfig, Monitor, defaultMonitorSettings, startMonitorService, syntheticTraffic } from '@ratchet/monitor';
-import { createLogger } from '@ratchet/service-kit';
+import { createLogger, startTelemetry } from '@ratchet/service-kit';
 import { fmt, formatTable, summarize } from '../stats.js';
 
 interface Row {
@@ -61,6 +65,48 @@ async function monitorOnBus(bus: EventBus, predictions: readonly PredictionLogge
   return seconds;
 }
 
+/** One remote span context per record, as the bus builds it from the record's `traceparent`. */
+function recordContexts(n: number, sampled: boolean): Context[] {
+  return Array.from({ length: n }, () =>
+    trace.setSpanContext(ROOT_CONTEXT, { traceId: randomBytes(16).toString('hex'), spanId: randomBytes(8).toString('hex'), traceFlags: sampled ? TraceFlags.SAMPLED : TraceFlags.NONE, isRemote: true }),
+  );
+}
+
+/**
+ * The monitor core with tracing on (file exporter, the default batch processor), each record
+ * handled in its trace's context as the bus delivers it, yielding every 256 requests as a
+ * consumer does between fetches (so spans are exported as they go, not held); timed until every
+ * span is on disk. Sampled: an ingest span per prediction and a join span per label (the span
+ * count says whether the processor had to drop any). Unsampled: no span.
+ */
+async function tracedCore(predBytes: readonly Uint8Array[], labelBytes: readonly Uint8Array[], sampled: boolean): Promise<{ seconds: number; spans: number }> {
+  const dir = await mkdtemp(join(tmpdir(), 'ratchet-bench-monitor-traces-'));
+  const n = predBytes.length;
+  const telemetry = startTelemetry({ serviceName: 'bench-monitor', exporter: { kind: 'file', path: join(dir, 'spans.jsonl') } });
+  try {
+    const sink = { labeled: () => undefined, metrics: () => undefined, alert: () => undefined };
+    const monitor = new Monitor(sink, async () => undefined, { alerts: quietAlerts });
+    const predCtx = recordContexts(n, sampled);
+    const labelCtx = recordContexts(n, sampled);
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      context.with(predCtx[i] as Context, () => monitor.onPrediction(PredictionLogged.decode(predBytes[i] as Uint8Array)));
+      context.with(labelCtx[i] as Context, () => monitor.onLabel(LabelObserved.decode(labelBytes[i] as Uint8Array)));
+      if (i % 256 === 255) await new Promise((r) => setImmediate(r));
+    }
+    monitor.tick();
+    await telemetry.forceFlush();
+    const seconds = (performance.now() - t0) / 1000;
+    if (monitor.join.counters.joinedRows !== n) throw new Error(`monitor bench (traced): joined ${monitor.join.counters.joinedRows} of ${n}`);
+    await telemetry.shutdown();
+    const spans = (await readFile(join(dir, 'spans.jsonl'), 'utf8')).split('\n').length - 1;
+    return { seconds, spans };
+  } finally {
+    await telemetry.shutdown();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 /** 14 features (10 numeric, 4 categorical) × rows, seeded; `shift` moves half the numeric means. */
 function driftData(rows: number, seed: number, shift: number) {
   const rng = new Rng(seed);
@@ -101,6 +147,19 @@ export async function monitorBench({ durationMs }: { durationMs: number }): Prom
   const coreSeconds = (performance.now() - t0) / 1000;
   if (monitor.join.counters.joinedRows !== n || published < n) throw new Error(`monitor bench: joined ${monitor.join.counters.joinedRows} of ${n}`);
   rows.push({ scenario: 'monitor core, decode+join+aggregate', events, seconds: coreSeconds, eventsPerSecond: events / coreSeconds, baseline: 'decode', ratio: decodeSeconds / coreSeconds });
+
+  // The same with tracing on: every trace sampled (ingest + join spans, written to a file), and none.
+  for (const sampled of [true, false]) {
+    const traced = await tracedCore(predBytes, labelBytes, sampled);
+    rows.push({
+      scenario: `monitor core, traced, ${sampled ? `all sampled (${traced.spans} spans to a file)` : 'none sampled'}`,
+      events,
+      seconds: traced.seconds,
+      eventsPerSecond: events / traced.seconds,
+      baseline: 'core',
+      ratio: coreSeconds / traced.seconds,
+    });
+  }
 
   // In-memory bus: the bus's own delivery rate, then the monitor service on it.
   const memory = createMemoryBus({ maxRecordsPerPartition: 2 * n });

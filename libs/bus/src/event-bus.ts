@@ -74,7 +74,7 @@ export interface Subscription {
 }
 
 export interface EnsureTopicsOptions {
-  /** Partitions for topics that do not exist yet; existing topics are left as they are. */
+  /** Partitions for topics that do not exist yet (default: the topic's declared count, else the bus's default); existing topics are left as they are. */
   readonly partitions?: number;
 }
 

@@ -108,6 +108,12 @@ function resolveOptions(options: KafkaBusOptions): ResolvedKafkaBusOptions {
   return resolved;
 }
 
+/** How to create one topic. */
+interface TopicSpec {
+  readonly compacted: boolean;
+  readonly partitions: number;
+}
+
 /** A record with its partition chosen, as handed to the batcher. */
 interface OutgoingRecord {
   readonly record: EncodedRecord;
@@ -188,28 +194,28 @@ export class KafkaBus implements EventBus {
 
   async ensureTopics(topics: readonly Topic<unknown>[], options: EnsureTopicsOptions = {}): Promise<void> {
     this.assertOpen();
-    const partitions = options.partitions ?? this.options.defaultPartitions;
-    if (!Number.isInteger(partitions) || partitions < 1) {
-      throw new BusError('invalid-argument', `partitions must be a positive integer, got ${partitions}`, { retriable: false });
+    if (options.partitions !== undefined && (!Number.isInteger(options.partitions) || options.partitions < 1)) {
+      throw new BusError('invalid-argument', `partitions must be a positive integer, got ${options.partitions}`, { retriable: false });
     }
-    const specs = new Map<string, boolean>();
+    const specs = new Map<string, TopicSpec>();
     for (const topic of topics) {
-      specs.set(topic.name, topic.compacted);
+      const partitions = options.partitions ?? topic.partitions ?? this.options.defaultPartitions;
+      specs.set(topic.name, { compacted: topic.compacted, partitions });
       // A dead-letter topic gets no dead-letter topic of its own until something needs one.
-      if (!topic.name.endsWith('.dlq')) specs.set(deadLetterTopicName(topic), false);
+      if (!topic.name.endsWith('.dlq')) specs.set(deadLetterTopicName(topic), { compacted: false, partitions });
     }
-    await this.createTopics(specs, partitions);
+    await this.createTopics(specs);
   }
 
-  /** Creates the topics missing from the broker; `compacted` per topic name. */
-  private async createTopics(specs: ReadonlyMap<string, boolean>, partitions: number): Promise<void> {
+  /** Creates the topics missing from the broker, each with its cleanup policy and partition count. */
+  private async createTopics(specs: ReadonlyMap<string, TopicSpec>): Promise<void> {
     const missing = [...specs].filter(([name]) => !this.partitionCounts.has(name));
     if (missing.length === 0) return;
     const admin = await this.getAdmin();
     try {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map(([name, compacted]) => ({
+        topics: missing.map(([name, { compacted, partitions }]) => ({
           topic: name,
           numPartitions: partitions,
           configEntries: compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
@@ -418,7 +424,7 @@ export class KafkaBus implements EventBus {
 
   private async deadLetter(record: EncodedRecord): Promise<void> {
     if (!this.partitionCounts.has(record.topic)) {
-      await this.createTopics(new Map([[record.topic, false]]), this.options.defaultPartitions);
+      await this.createTopics(new Map([[record.topic, { compacted: false, partitions: this.options.defaultPartitions }]]));
     }
     await this.produce([record]);
   }

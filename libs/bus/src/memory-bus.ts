@@ -220,11 +220,11 @@ export class MemoryBus implements EventBus {
 
   async ensureTopics(topics: readonly Topic<unknown>[], options: EnsureTopicsOptions = {}): Promise<void> {
     this.assertOpen();
-    const partitions = options.partitions ?? this.defaultPartitions;
-    if (!Number.isInteger(partitions) || partitions < 1) {
-      throw new BusError('invalid-argument', `partitions must be a positive integer, got ${partitions}`, { retriable: false });
+    if (options.partitions !== undefined && (!Number.isInteger(options.partitions) || options.partitions < 1)) {
+      throw new BusError('invalid-argument', `partitions must be a positive integer, got ${options.partitions}`, { retriable: false });
     }
     for (const topic of topics) {
+      const partitions = options.partitions ?? topic.partitions ?? this.defaultPartitions;
       this.createTopic(topic, partitions);
       this.createTopic({ ...topic, name: deadLetterTopicName(topic), compacted: false }, partitions);
     }

@@ -63,4 +63,7 @@ export {
   RolloutEvent,
   RolloutEventKind,
   rolloutEventKindToJSON,
+  TaskColumn,
+  TrainingTask,
+  TrainingResult,
 } from './gen/ratchet/v1/retrainer.js';

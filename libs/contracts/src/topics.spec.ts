@@ -23,6 +23,17 @@ describe('the topic registry', () => {
     expect(Topics.predictions.compacted).toBe(false);
   });
 
+  it('spreads training tasks over the partitions of a task topic sized for a group of workers', () => {
+    expect(Topics.retrainTasks.partitions).toBe(12);
+    expect(Topics.retrainTasks.key({ runId: 'r1', taskIndex: 7 } as never)).toBe('r1/7');
+    expect(Topics.retrainResults.key({ runId: 'r1', taskIndex: 7 } as never)).toBe('r1');
+    expect(Topics.retrainResults.partitions).toBeUndefined();
+  });
+
+  it('rejects a partition count that is not a positive integer', () => {
+    expect(() => defineTopic('t', Topics.feedback.codec, () => '', { partitions: 0 })).toThrow(/partitions must be an integer ≥ 1, got 0/);
+  });
+
   it('names dead-letter topics after their source', () => {
     expect(deadLetterTopicName(Topics.feedback)).toBe('ratchet.feedback.v1.dlq');
   });

@@ -2,7 +2,7 @@ import type { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
 import { LabelObserved, ModelVersionPublished, PredictionLogged } from './gen/ratchet/v1/events.js';
 import { Alert, LabeledExample, MetricsReport } from './gen/ratchet/v1/monitor.js';
 import { PolicyUpdated } from './gen/ratchet/v1/router.js';
-import { RetrainJobEvent, RetrainRequest, RolloutEvent } from './gen/ratchet/v1/retrainer.js';
+import { RetrainJobEvent, RetrainRequest, RolloutEvent, TrainingResult, TrainingTask } from './gen/ratchet/v1/retrainer.js';
 
 /** Encodes and decodes one message type to and from its wire bytes. */
 export interface Codec<T> {
@@ -19,6 +19,8 @@ export interface Topic<T> {
   readonly codec: Codec<T>;
   /** Compacted topics keep the latest record per key (model versions, policies). */
   readonly compacted: boolean;
+  /** Partitions the bus creates the topic with; undefined = the bus's default. Bounds how many members of one consumer group share the work. */
+  readonly partitions?: number;
   /** The record key; records with the same key land on the same partition. */
   key(message: T): string;
 }
@@ -43,10 +45,14 @@ export function defineTopic<T>(
   name: string,
   codec: Codec<T>,
   key: (message: T) => string,
-  options: { compacted?: boolean } = {},
+  options: { compacted?: boolean; partitions?: number } = {},
 ): Topic<T> {
   if (!/^[a-zA-Z0-9._-]+$/.test(name)) throw new Error(`invalid topic name: ${JSON.stringify(name)}`);
-  return { name, codec, key, compacted: options.compacted ?? false };
+  const { partitions } = options;
+  if (partitions !== undefined && !(Number.isInteger(partitions) && partitions >= 1)) {
+    throw new Error(`topic ${name}: partitions must be an integer ≥ 1, got ${partitions}`);
+  }
+  return { name, codec, key, compacted: options.compacted ?? false, ...(partitions !== undefined ? { partitions } : {}) };
 }
 
 /**
@@ -101,6 +107,20 @@ export const Topics = {
     'ratchet.retrain.jobs.v1',
     protobufCodec('ratchet.v1.RetrainJobEvent', RetrainJobEvent),
     (m) => m.model,
+  ),
+  // Candidate training fanned out to retrainer workers (a consumer group shares the tasks):
+  // tasks keyed by run and task index so they spread over the partitions, of which there are
+  // enough for a dozen workers; results keyed by run.
+  retrainTasks: defineTopic(
+    'ratchet.retrain.tasks.v1',
+    protobufCodec('ratchet.v1.TrainingTask', TrainingTask),
+    (m) => `${m.runId}/${m.taskIndex}`,
+    { partitions: 12 },
+  ),
+  retrainResults: defineTopic(
+    'ratchet.retrain.results.v1',
+    protobufCodec('ratchet.v1.TrainingResult', TrainingResult),
+    (m) => m.runId,
   ),
   // Canary rollouts of published versions: started, promoted, rolled back, aborted (key = model).
   rollouts: defineTopic(

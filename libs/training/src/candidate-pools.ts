@@ -12,7 +12,7 @@ import {
   rocAuc,
 } from '@ratchet/ml';
 import { type SearchSpace, defaultSearchSpaces, sampleParams } from './search-space.js';
-import type { TableHandle, TrainingPool } from './training-pool.js';
+import type { TableHandle, TrainingExecutor } from './training-executor.js';
 
 /** One trained candidate of a batch's pool. */
 export interface Candidate {
@@ -52,6 +52,8 @@ export interface CandidatePoolOptions {
   readonly seed?: number;
   readonly onProgress?: (done: number, total: number) => void;
   readonly signal?: AbortSignal;
+  /** Names the job in a distributed executor's task messages (see {@link TrainingRunOptions.jobId}). */
+  readonly jobId?: string;
 }
 
 /**
@@ -60,9 +62,10 @@ export interface CandidatePoolOptions {
  * the rest trains; candidate k is trained on a bootstrap resample of the training rows with
  * hyper-parameters drawn from the search space, both seeded by (seed, b, k). All B·K
  * candidates are trained in parallel on the pool and scored on their batch's validation
- * split (AUC and log loss). Deterministic in `seed`, whatever the pool size.
+ * split (AUC and log loss). Deterministic in `seed`, whatever the executor (threads of any
+ * pool size, or processes over the bus).
  */
-export async function buildCandidatePools(pool: TrainingPool, options: CandidatePoolOptions, shared?: TableHandle): Promise<BatchPool[]> {
+export async function buildCandidatePools(pool: TrainingExecutor, options: CandidatePoolOptions, shared?: TableHandle): Promise<BatchPool[]> {
   const { table, schema, batches, model, k, validationFraction = 0.2, preprocess, seed = 0 } = options;
   const space = options.searchSpace ?? defaultSearchSpaces[model];
   if (space === undefined) throw new Error(`buildCandidatePools: no search space for model '${model}'; pass searchSpace`);
@@ -91,7 +94,11 @@ export async function buildCandidatePools(pool: TrainingPool, options: Candidate
         spec: { schema, model: { kind: model, params: p.params }, rows: p.rows, seed: p.seed, ...(preprocess ? { preprocess } : {}) },
         evaluateRows: p.validationRows,
       })),
-      { ...(options.onProgress ? { onProgress: options.onProgress } : {}), ...(options.signal ? { signal: options.signal } : {}) },
+      {
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.jobId !== undefined ? { jobId: options.jobId } : {}),
+      },
     );
     return splits.map(({ trainRows, validationRows }, b) => {
       const y = Float64Array.from(validationRows, (r) => labels[r] as number);

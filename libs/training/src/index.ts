@@ -1,6 +1,8 @@
 // @ratchet/training — model training on worker threads, candidate pools and slowly varying selection.
-export { TrainingPool, defaultWorkerUrl, workerExecArgv, type TrainingPoolOptions, type TrainingRunOptions, type TableHandle } from './training-pool.js';
-export { TrainingError } from './training-error.js';
+export { TrainingPool, defaultWorkerUrl, workerExecArgv, type TrainingPoolOptions } from './training-pool.js';
+export type { TrainingExecutor, TrainingRunOptions, TableHandle } from './training-executor.js';
+export { type CompactTask, compactTask } from './compact-task.js';
+export { TrainingError, trainingCancelled } from './training-error.js';
 export type { TrainTask, TrainOutcome } from './messages.js';
 export { runTrainTask } from './run-task.js';
 export { toSharedTable } from './shared-table.js';

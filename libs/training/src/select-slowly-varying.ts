@@ -28,6 +28,7 @@ import {
 import { type BatchPool, buildCandidatePools } from './candidate-pools.js';
 import { type DistanceKind, type ModelRef, type ModelSignature, defaultDistanceFor, modelSignature, signatureDistance } from './model-distance.js';
 import type { SearchSpace } from './search-space.js';
+import type { TrainingExecutor } from './training-executor.js';
 import { TrainingPool } from './training-pool.js';
 
 /**
@@ -60,14 +61,16 @@ export interface SelectSlowlyVaryingOptions {
   readonly seed?: number;
   readonly validationFraction?: number;
   readonly preprocess?: PreprocessorOptions;
-  /** A pool to train on; default a new one of `poolSize` workers, closed at the end. */
-  readonly pool?: TrainingPool;
+  /** Where candidates train (a `TrainingPool`, or tasks over the bus); default a new pool of `poolSize` workers, closed at the end. */
+  readonly pool?: TrainingExecutor;
   readonly poolSize?: number;
   /** Permutation importance: evaluation rows (latest rows of the last batch, default 1000), repeats, metric. */
   readonly permutation?: { readonly rows?: number; readonly repeats?: number; readonly metric?: PermutationMetric };
   /** Progress of the long stages. */
   readonly onProgress?: (stage: 'train' | 'signatures', done: number, total: number) => void;
   readonly signal?: AbortSignal;
+  /** Names the job in a distributed executor's task messages. */
+  readonly jobId?: string;
 }
 
 /** A sequence with its per-batch validation scores. */
@@ -120,7 +123,8 @@ export async function selectSlowlyVarying(options: SelectSlowlyVaryingOptions): 
   if (distance === undefined) throw new Error(`selectSlowlyVarying: no default distance for model '${model}'; pass distance`);
   const batches =
     typeof options.batches === 'number' ? prefixBatches(temporalOrder(table, schema.time), options.batches) : options.batches;
-  const pool = options.pool ?? new TrainingPool(options.poolSize !== undefined ? { size: options.poolSize } : {});
+  const own = options.pool === undefined ? new TrainingPool(options.poolSize !== undefined ? { size: options.poolSize } : {}) : undefined;
+  const pool = options.pool ?? (own as TrainingPool);
   let pools: BatchPool[];
   try {
     pools = await buildCandidatePools(pool, {
@@ -135,9 +139,10 @@ export async function selectSlowlyVarying(options: SelectSlowlyVaryingOptions): 
       ...(options.preprocess ? { preprocess: options.preprocess } : {}),
       ...(options.onProgress ? { onProgress: (d: number, t: number) => options.onProgress?.('train', d, t) } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.jobId !== undefined ? { jobId: options.jobId } : {}),
     });
   } finally {
-    if (options.pool === undefined) await pool.close();
+    await own?.close();
   }
   const last = batches[batches.length - 1] as Int32Array;
   const space = referenceSpace(table, schema, last, options.preprocess);

@@ -18,3 +18,9 @@ export class TrainingError extends Error {
     super(message, options);
   }
 }
+
+/** The retriable {@link TrainingError} a run rejects with when `signal` aborts it, with the abort reason. */
+export function trainingCancelled(signal: AbortSignal): TrainingError {
+  const reason: unknown = signal.reason;
+  return new TrainingError(`training cancelled${reason instanceof Error ? `: ${reason.message}` : ''}`, true, undefined, undefined, { cause: reason });
+}

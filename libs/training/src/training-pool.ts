@@ -5,7 +5,8 @@ import { Worker } from 'node:worker_threads';
 import type { Table } from '@ratchet/ml';
 import type { FromWorker, ToWorker, TrainOutcome, TrainTask } from './messages.js';
 import { toSharedTable } from './shared-table.js';
-import { TrainingError } from './training-error.js';
+import { TrainingError, trainingCancelled } from './training-error.js';
+import type { TableHandle, TrainingExecutor, TrainingRunOptions } from './training-executor.js';
 
 /** Options of {@link TrainingPool}. */
 export interface TrainingPoolOptions {
@@ -13,20 +14,6 @@ export interface TrainingPoolOptions {
   readonly size?: number;
   /** Worker entry; default the built `training-worker.js` (see {@link defaultWorkerUrl}). */
   readonly workerUrl?: URL;
-}
-
-/** Options of {@link TrainingPool.run}. */
-export interface TrainingRunOptions {
-  /** Called after each finished task with (finished, total). */
-  readonly onProgress?: (done: number, total: number) => void;
-  /** Aborting drops the queued tasks, stops the workers busy with this run, and rejects it. */
-  readonly signal?: AbortSignal;
-}
-
-/** A table shared with every worker of a pool; pass it to {@link TrainingPool.run}. */
-export interface TableHandle {
-  readonly id: number;
-  readonly nRows: number;
 }
 
 /**
@@ -68,9 +55,10 @@ interface Slot {
  * so no worker copies them), one task per idle worker, results in task order.
  * A failing task rejects its run with a {@link TrainingError} naming the spec; the rest of
  * that run is dropped. {@link TrainingPool.close} lets running work finish, then stops
- * the threads. Workers hold the process open only while they have work.
+ * the threads. Workers hold the process open only while they have work. The embedded default
+ * {@link TrainingExecutor}.
  */
-export class TrainingPool {
+export class TrainingPool implements TrainingExecutor {
   /** Number of worker threads. */
   readonly size: number;
   private readonly workerUrl: URL;
@@ -111,15 +99,15 @@ export class TrainingPool {
     for (const slot of this.slots) this.post(slot.worker, { type: 'drop', tableId: handle.id });
   }
 
-  /** Trains every task on the shared table; resolves with the outcomes in task order. */
+  /** Trains every task on the shared table; resolves with the outcomes in task order. Aborting also stops the workers busy with this run. */
   run(handle: TableHandle, tasks: readonly TrainTask[], { onProgress, signal }: TrainingRunOptions = {}): Promise<TrainOutcome[]> {
     this.assertOpen('run');
     if (!this.tables.has(handle.id)) throw new TrainingError(`TrainingPool.run: table ${handle.id} is not shared (released?)`, false);
     return new Promise<TrainOutcome[]>((resolve, reject) => {
       const run: Run = { results: new Array(tasks.length), total: tasks.length, done: 0, settled: false, resolve, reject, onProgress };
       if (tasks.length === 0) return resolve([]);
-      if (signal?.aborted) return reject(abortError(signal));
-      signal?.addEventListener('abort', () => this.cancel(run, abortError(signal)), { once: true });
+      if (signal?.aborted) return reject(trainingCancelled(signal));
+      signal?.addEventListener('abort', () => this.cancel(run, trainingCancelled(signal)), { once: true });
       tasks.forEach((task, index) => this.queue.push({ taskId: this.nextTaskId++, index, tableId: handle.id, task, run }));
       this.dispatch();
     });
@@ -255,9 +243,4 @@ export function workerExecArgv(execArgv: readonly string[]): string[] {
     else if (!arg.startsWith('--conditions=') && !arg.startsWith('-C=')) out.push(arg);
   }
   return out;
-}
-
-function abortError(signal: AbortSignal): TrainingError {
-  const reason: unknown = signal.reason;
-  return new TrainingError(`training cancelled${reason instanceof Error ? `: ${reason.message}` : ''}`, true, undefined, undefined, { cause: reason });
 }

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { type RetrainJobEvent, RetrainJobEventKind, Topics, retrainJobEventKindToJSON } from '@ratchet/contracts';
-import type { EventBus } from '@ratchet/bus';
+import { type EventBus, parseTraceparent } from '@ratchet/bus';
+import { currentTraceIds, withSpan } from '@ratchet/service-kit';
 import { intOption } from '../options.js';
-import { openBus } from '../runtime.js';
+import { openBus, startTracing } from '../runtime.js';
 
 /** Options of {@link requestRetrain}. */
 export interface RetrainCommandOptions {
@@ -12,7 +13,8 @@ export interface RetrainCommandOptions {
   /** Wait for the job's end and report each event. */
   readonly wait?: boolean;
   readonly timeoutMs?: number;
-  readonly onEvent?: (e: RetrainJobEvent) => void;
+  /** Each job event, with the trace id of the job run that published it. */
+  readonly onEvent?: (e: RetrainJobEvent, jobTraceId: string | undefined) => void;
 }
 
 /** True for the event that ends a job. */
@@ -36,10 +38,10 @@ export async function requestRetrain(bus: EventBus, model: string, o: RetrainCom
   const sub = o.wait
     ? await bus.subscribe(
         Topics.retrainJobs,
-        (e) => {
+        (e, ctx) => {
           if (e.model !== model) return;
           // A busy retrainer answers with the running job's events: follow the first job seen after the request.
-          o.onEvent?.(e);
+          o.onEvent?.(e, parseTraceparent(ctx.traceparent)?.traceId);
           if (ends(e)) finish?.(e);
         },
         { groupId: `ratchet-cli-retrain-${requestId}`, fromBeginning: false },
@@ -90,13 +92,27 @@ export function registerRetrain(program: Command): void {
     .option('--wait', 'wait for the job to end and print its events', false)
     .action(async (model: string, o: RetrainOpts) => {
       if (!process.env['KAFKA_BROKERS']) throw new Error('KAFKA_BROKERS is not set: `ratchet retrain` asks a running retrainer service over Kafka');
+      // The request is a span of its own: the job's `retrain.job` span links to it.
+      const telemetry = startTracing('ratchet-cli', process.env['RATCHET_TRACE_FILE'] ?? './var/traces.jsonl', process.env['OTEL_EXPORTER_OTLP_ENDPOINT']);
       const bus = await openBus('ratchet-cli');
       try {
-        const last = await requestRetrain(bus, model, { ...o, onEvent: (e) => process.stdout.write(`${formatJobEvent(e)}\n`) });
+        let jobTrace: string | undefined;
+        const last = await withSpan(telemetry.tracer, 'retrain.request', { 'ratchet.model': model, 'ratchet.reason': o.reason ?? 'ratchet retrain' }, () => {
+          process.stdout.write(`request trace ${currentTraceIds()?.traceId ?? '-'}\n`);
+          return requestRetrain(bus, model, {
+            ...o,
+            onEvent: (e, traceId) => {
+              jobTrace ??= traceId;
+              process.stdout.write(`${formatJobEvent(e)}\n`);
+            },
+          });
+        });
         if (!o.wait) process.stdout.write(`retraining of ${model} requested\n`);
+        if (jobTrace) process.stdout.write(`job trace ${jobTrace} (ratchet traces --id ${jobTrace} with the retrainer's span file)\n`);
         if (last && last.kind !== RetrainJobEventKind.RETRAIN_JOB_EVENT_KIND_PUBLISHED) process.exitCode = 3;
       } finally {
         await bus.close();
+        await telemetry.shutdown();
       }
     });
 }

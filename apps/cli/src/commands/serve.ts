@@ -1,9 +1,18 @@
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { FileRegistry } from '@ratchet/registry';
 import { loadPredictionConfig, predictionSettings, startPredictionService } from '@ratchet/prediction';
 import { loadRouterConfig, routerSettings, startRouterService } from '@ratchet/router';
 import { AlertConfig, loadMonitorConfig, monitorSettings, startMonitorService } from '@ratchet/monitor';
-import { FileBatchStore, loadRetrainerConfig, retrainerSettings, startRetrainerService } from '@ratchet/retrainer';
+import {
+  FileBatchStore,
+  loadRetrainerConfig,
+  retrainerSettings,
+  startRetrainerService,
+  startRetrainerWorker,
+  startTrainingFanout,
+  trainingFanoutSettings,
+} from '@ratchet/retrainer';
 import { TrainingPool } from '@ratchet/training';
 import type { EventBus } from '@ratchet/bus';
 import { type LogFormat, type LogLevel, createLifecycle, createMetricsRegistry } from '@ratchet/service-kit';
@@ -121,22 +130,39 @@ async function serveMonitor(): Promise<void> {
   if (service.url) logger.info('dashboard', { url: `${service.url}/dashboard` });
 }
 
+/**
+ * `RATCHET_RETRAINER_ROLE=coordinator` (default): batch store, jobs and rollouts, training on
+ * threads or — `RATCHET_TRAINING_FANOUT=bus` — as tasks shared with every retrainer process;
+ * `worker`: trains tasks only.
+ */
 async function serveRetrainer(): Promise<void> {
   const config = loadRetrainerConfig();
+  const threads = config.RATCHET_TRAINING_WORKERS > 0 ? config.RATCHET_TRAINING_WORKERS : availableParallelism();
+  const fanout = trainingFanoutSettings(config, threads);
   const p = serviceProcess('retrainer', config, 60_000);
   const { logger, lifecycle } = p;
-  const bus = await p.bus();
-  const pool = new TrainingPool(config.RATCHET_TRAINING_WORKERS > 0 ? { size: config.RATCHET_TRAINING_WORKERS } : {});
+  const pool = new TrainingPool({ size: threads });
   lifecycle.add('training-pool', () => pool.close());
+  const bus = await p.bus();
+  const metrics = createMetricsRegistry({ serviceName: 'retrainer' });
+  if (fanout.role === 'worker') {
+    const worker = await startRetrainerWorker({ ...fanout, httpHost: config.RATCHET_HTTP_HOST, httpPort: config.RATCHET_HTTP_PORT }, { bus, pool, logger, metrics });
+    lifecycle.add('retrainer-worker', () => worker.stop());
+    lifecycle.installSignalHandlers();
+    return;
+  }
+  const training = await startTrainingFanout(fanout, { bus, pool, logger, metrics });
+  lifecycle.add('training-fanout', () => training.stop());
   const service = await startRetrainerService(retrainerSettings(config), {
     bus,
     registry: new FileRegistry({ root: config.RATCHET_REGISTRY }),
     store: new FileBatchStore({ root: config.RATCHET_BATCHES, batchRows: config.RATCHET_BATCH_ROWS, batchMaxAgeMs: config.RATCHET_BATCH_MAX_AGE_MS }),
-    pool,
+    pool: training.executor,
     logger,
-    metrics: createMetricsRegistry({ serviceName: 'retrainer' }),
+    metrics,
   });
   lifecycle.add('retrainer', () => service.stop());
+  logger.info('retrainer training', { fanout: fanout.fanout, threads });
   lifecycle.installSignalHandlers();
   if (bus.kind === 'memory') logger.warn('KAFKA_BROKERS is not set: the retrainer only sees records published in this process');
 }

@@ -212,7 +212,9 @@ export function registerUp(program: Command): void {
         : agrawalSource({ rows: o.rows ?? DEFAULT_ROWS, driftAt: o.driftAt ?? Math.floor((o.rows ?? DEFAULT_ROWS) / 2), drift: o.drift, driftWidth: o.driftWidth, seed: o.seed, trainRows: o.trainRows });
       // The loop prints alerts itself; the services' own warnings would repeat them.
       const logger = processLogger('ratchet', 'error', 'pretty');
-      const telemetry = startTracing('ratchet-up', resolve(o.var, 'traces.jsonl'));
+      const traceFile = resolve(o.var, 'traces.jsonl');
+      const otlp = process.env['OTEL_EXPORTER_OTLP_ENDPOINT'];
+      const telemetry = startTracing('ratchet-up', traceFile, otlp);
       say('ratchet up: the loop in one process (in-memory bus, registry and traces under --var)');
       say(`  data: ${source.description}`);
       const loop = await EmbeddedLoop.start({
@@ -270,7 +272,11 @@ export function registerUp(program: Command): void {
         const summary = await loop.run({ onEvent: (e) => say(formatEvent(e)), onStatus: (s) => say(formatStatus(s)), signal: abort.signal });
         for (const line of formatSummary(summary)) say(line);
         if (retrainer && summary.onset !== undefined) for (const line of formatRetrainSummary(retrainer.times, retrainer.inProgress)) say(line);
-        say(`  traces: ${resolve(o.var, 'traces.jsonl')}`);
+        if (otlp) say(`  traces: sent to ${otlp}`);
+        else {
+          const file = traceFile === resolve('./var/traces.jsonl') ? '' : ` --file ${traceFile}`;
+          say(`  traces: ${traceFile} — npx ratchet traces${file} --span retrain.job lists the jobs with the alert trace each links to; --id <trace, request, alert or job id> shows one`);
+        }
         if (summary.failed > 0) process.exitCode = 1;
         if (o.keep && !abort.signal.aborted) {
           const example = source.drift ? ' --row salary=60000,commission=20000,age=45,elevel=e2,car=car3,zipcode=zip4,hvalue=500000,hyears=10,loan=150000' : ' --csv <rows.csv>';

@@ -32,9 +32,10 @@ export const BOOTSTRAP_MODEL = { kind: 'gbdt', params: { nRounds: 60, maxDepth: 
  * graph), with the drift reference profile of those rows (and their scores) in its manifest
  * report `drift_profile`, and publishes it: 1.0.0 on an empty registry, else the next major.
  * A version with the same recipe label is reused instead, so a rerun on the same `--var` does
- * not pile up identical versions.
+ * not pile up identical versions. `extraLabels` go into the manifest too (e.g. the model's
+ * regression `budget`).
  */
-export async function bootstrapModel(registry: FileRegistry, source: LoopSource, seed: number): Promise<BootstrapResult> {
+export async function bootstrapModel(registry: FileRegistry, source: LoopSource, seed: number, extraLabels: Readonly<Record<string, string>> = {}): Promise<BootstrapResult> {
   const t0 = performance.now();
   const existing = (await registry.list(source.model)).find((r) => r.manifest.labels['bootstrap'] === source.recipe);
   if (existing) return { record: existing, trained: false, ms: performance.now() - t0 };
@@ -71,6 +72,7 @@ export async function bootstrapModel(registry: FileRegistry, source: LoopSource,
         data: source.description,
         train_rows: String(train.nRows),
         bootstrap: source.recipe,
+        ...extraLabels,
       },
       // The pipeline lets a retraining job pair it with a candidate behind a gate (a composite).
       reports: { drift_profile: JSON.stringify(profile.toJSON()), [PIPELINE_REPORT]: JSON.stringify(pipeline.toJSON()) },

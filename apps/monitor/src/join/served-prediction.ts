@@ -1,3 +1,4 @@
+import type { SpanContext } from '@opentelemetry/api';
 import { type PredictionLogged, type Tensor, Topics, eventTensorElements, type TensorElements } from '@ratchet/contracts';
 import { InvalidRecordError } from '../errors.js';
 
@@ -19,6 +20,11 @@ export interface ServedPrediction {
   readonly latencyMs: number;
   readonly timestampMs: number;
   readonly traceId: string;
+  /**
+   * Where the monitor's later spans for this record (the join) hang in the request's trace: the
+   * record's ingest span, or the record's own span context when no span was recorded.
+   */
+  readonly spanContext?: SpanContext | undefined;
 }
 
 function toFloat64(e: TensorElements, what: string, requestId: string): Float64Array {
@@ -41,8 +47,9 @@ function elements(t: Tensor, requestId: string): TensorElements {
  * format: `probabilities` [N,C] (positive class = column 1 when C = 2, column 0 when C = 1) and
  * `label` [N]; a model with neither gives its first output as a per-row value (regression).
  * Throws {@link InvalidRecordError} (sent to the DLQ) for records that can never be joined.
+ * `spanContext` is kept as {@link ServedPrediction.spanContext}.
  */
-export function servedPrediction(record: PredictionLogged): ServedPrediction {
+export function servedPrediction(record: PredictionLogged, spanContext?: SpanContext): ServedPrediction {
   const topic = Topics.predictions.name;
   const id = record.requestId;
   if (!id) throw new InvalidRecordError(topic, 'empty request_id');
@@ -90,5 +97,6 @@ export function servedPrediction(record: PredictionLogged): ServedPrediction {
     latencyMs: record.latencyMs,
     timestampMs: record.timestampMs,
     traceId: record.traceId,
+    spanContext,
   };
 }

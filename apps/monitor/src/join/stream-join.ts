@@ -1,3 +1,4 @@
+import type { SpanContext } from '@opentelemetry/api';
 import type { ServedPrediction } from './served-prediction.js';
 
 /** Ground truth for the contiguous rows [rowOffset, rowOffset + labels.length) of a request. */
@@ -6,6 +7,8 @@ export interface LabelRun {
   readonly labels: Float64Array;
   readonly timestampMs: number;
   readonly source: string;
+  /** The label record's span context, linked from the join span. */
+  readonly spanContext?: SpanContext | undefined;
 }
 
 /** Labelled rows joined with the answer the client got. */

@@ -13,6 +13,12 @@ export interface JobTrigger {
   /** Alert id or request id. */
   readonly id: string;
   readonly reason: string;
+  /**
+   * W3C `traceparent` of the record that started the job (the alert's `monitor.alert` span, or
+   * the `ratchet retrain` request). Persisted, so a job resumed after a restart links to the
+   * same span.
+   */
+  readonly traceparent?: string | undefined;
 }
 
 /** The candidate chosen by the slowly varying selection (phase `trained`). */

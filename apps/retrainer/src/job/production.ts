@@ -7,6 +7,24 @@ import type { ProductionModel } from './publishing-rule.js';
 /** Manifest report holding the trained pipeline JSON of a version the retrainer published. */
 export const PIPELINE_REPORT = 'pipeline';
 
+/**
+ * Manifest label with the model's regression budget: the share of held-out rows a new version
+ * may get wrong where production was right. Set it on a version (`labels.budget` in the manifest
+ * given to `ratchet publish --manifest`) to hold that model to another budget than the
+ * retrainer's default;
+ * every version the retrainer publishes carries the budget it was held to, so it carries over.
+ */
+export const REGRESSION_BUDGET_LABEL = 'budget';
+
+/** The regression budget of the model of `record`: its manifest label when valid, else `fallback`. */
+export function regressionBudget(record: ModelVersionRecord, fallback: number): number {
+  const text = record.manifest.labels[REGRESSION_BUDGET_LABEL];
+  if (text === undefined || text.trim() === '') return fallback;
+  const b = Number(text);
+  if (!(b >= 0 && b <= 1)) throw Object.assign(new Error(`${record.model}@${record.version}: manifest label ${REGRESSION_BUDGET_LABEL}='${text}' is not a share in [0, 1]`), { retriable: false });
+  return b;
+}
+
 /** The production version a job starts from, with what the job needs of it. */
 export interface ProductionVersion {
   readonly record: ModelVersionRecord;

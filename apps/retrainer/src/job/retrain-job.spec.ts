@@ -4,15 +4,14 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RetrainJobEventKind, type RetrainJobEvent } from '@ratchet/contracts';
 import { ReferenceProfile } from '@ratchet/drift';
-import { exportPipeline, extractLabels, fitPipeline, makeSyntheticBinary } from '@ratchet/ml';
 import { FileRegistry } from '@ratchet/registry';
 import { createLogger } from '@ratchet/service-kit';
 import { TrainingPool } from '@ratchet/training';
 import { FileBatchStore } from '../batch-store/file-batch-store.js';
-import { tableRows } from '../batch-store/labeled-rows.js';
 import { JobStateStore, type JobState } from './job-state.js';
-import { PIPELINE_REPORT, manifestInputs } from './production.js';
-import { type RetrainJobDeps, type RetrainSettings, defaultRetrainSettings, planJob, runJob } from './retrain-job.js';
+import { seedDriftedModel } from '../testing/drifted-model.js';
+import { PIPELINE_REPORT } from './production.js';
+import { type JobStepTiming, type RetrainJobDeps, type RetrainSettings, defaultRetrainSettings, planJob, runJob } from './retrain-job.js';
 
 // A budget the retrained candidate meets on this noisy problem (the rule's three outcomes are covered in publishing-rule.spec).
 const settings: RetrainSettings = { ...defaultRetrainSettings, k: 3, budget: 0.12, alpha: 0.05 };
@@ -46,19 +45,8 @@ describe('retraining job', () => {
     registry = new FileRegistry({ root: join(root, 'registry') });
     store = new FileBatchStore({ root: join(root, 'batches'), batchRows: 500 });
     events = [];
-    // Production 1.0.0: logistic regression on 60 rows before the drift (weak, so a retrain helps).
-    const before = makeSyntheticBinary({ nRows: 60, seed: 1 });
-    const pipeline = fitPipeline(before.table, { schema: before.schema, model: { kind: 'logistic-regression', params: {} } });
-    await registry.publish({
-      model: 'm',
-      version: '1.0.0',
-      artifact: exportPipeline(pipeline),
-      manifest: { format: 'onnx', inputs: manifestInputs(pipeline.preprocessor.inputs), reports: { [PIPELINE_REPORT]: JSON.stringify(pipeline.toJSON()) } },
-    });
-    // Labelled traffic after a covariate shift, 2500 rows in 5 batches.
-    const after = makeSyntheticBinary({ nRows: 2500, seed: 2, shift: 1 });
-    const y = extractLabels(after.table, after.schema);
-    await store.append('m', tableRows(after.table, y, { keyPrefix: 'after', label: after.schema.label, timeMs: 1_000 }));
+    // Production 1.0.0 trained before a covariate shift; 2500 labelled rows after it, in 5 batches.
+    await seedDriftedModel(registry, store);
   });
   afterEach(async () => {
     await store.close();
@@ -112,6 +100,25 @@ describe('retraining job', () => {
     const done = await runJob(unfinished!, settings, deps());
     expect(done.phase, done.reason).toBe('published');
     expect(await registry.versions('m')).toEqual(['1.0.0', done.plan?.version]);
+  }, 120_000);
+
+  it('reports the wall time of each step it runs, and a resumed run only the steps it runs again', async () => {
+    const planned = await planJob('m', trigger, settings, deps());
+    if (!('jobId' in planned)) throw new Error(planned.refused);
+    const steps: JobStepTiming[] = [];
+    const crashAfterTrained = (s: JobState) => {
+      if (s.phase === 'trained') throw Object.assign(new Error('simulated crash'), { simulatedCrash: true });
+    };
+    await expect(runJob(planned, settings, deps({ onStep: (t) => void steps.push(t), afterPhase: crashAfterTrained }))).rejects.toThrow(/simulated crash/);
+    expect(steps.map((t) => t.step)).toEqual(['pools', 'selection']);
+    const resumed: JobStepTiming[] = [];
+    const saved = await new JobStateStore(join(root, 'jobs')).load('m', planned.jobId);
+    if (saved === undefined) throw new Error('the trained job state was not saved');
+    const done = await runJob(saved, settings, deps({ onStep: (t) => void resumed.push(t) }));
+    expect(done.phase, done.reason).toBe('published');
+    // Training is not redone after the restart: only the publishing rule and the publish run.
+    expect(resumed.map((t) => t.step)).toEqual(['publishing-rule', 'publish']);
+    for (const t of [...steps, ...resumed]) expect(Number.isFinite(t.ms) && t.ms >= 0, `${t.step}: ${t.ms} ms`).toBe(true);
   }, 120_000);
 
   it('counts a version already in the registry with the same sha256 as published (crash between publish and state write)', async () => {

@@ -7,14 +7,15 @@ import type { Logger } from '@ratchet/service-kit';
 import {
   type DistanceKind,
   type SelectionMode,
-  type TrainingPool,
+  type TrainingExecutor,
   modelSignature,
   selectSlowlyVarying,
   signatureDistance,
 } from '@ratchet/training';
 import type { BatchStore } from '../batch-store/batch-store.js';
 import { type ChosenCandidate, type JobState, type JobStateStore, type JobTrigger, isTerminal } from './job-state.js';
-import { PIPELINE_REPORT, type ProductionVersion, latestVersion, loadProduction, manifestInputs, productionModel } from './production.js';
+import { RetrainSpanNames, traceJobRun, tracePhase } from './job-tracing.js';
+import { PIPELINE_REPORT, REGRESSION_BUDGET_LABEL, type ProductionVersion, latestVersion, regressionBudget, loadProduction, manifestInputs, productionModel } from './production.js';
 import { type PublishDecision, decidePublication } from './publishing-rule.js';
 import { mergeFeatures, trainingData, type TrainingData } from './training-data.js';
 
@@ -64,8 +65,8 @@ export interface RetrainJobDeps {
   readonly registry: FileRegistry;
   readonly states: JobStateStore;
   readonly logger: Logger;
-  /** Shared training pool (worker threads); default a pool per job. */
-  readonly pool?: TrainingPool;
+  /** Where candidates train: a shared `TrainingPool` (threads) or the bus executor (retrainer workers); default a pool per job. */
+  readonly pool?: TrainingExecutor;
   /** Receives the job's events (the service publishes them on `ratchet.retrain.jobs.v1`). */
   readonly emit?: (event: RetrainJobEvent) => void | Promise<void>;
   /** The version a job starts from; default the highest version in the registry. */
@@ -74,6 +75,21 @@ export interface RetrainJobDeps {
   /** Called after each phase is persisted (tests throw here to simulate a crash). */
   readonly afterPhase?: (state: JobState) => void | Promise<void>;
   readonly signal?: AbortSignal;
+  /** Receives the wall time of each step of a run as it ends (benchmarks); absent = no timing. */
+  readonly onStep?: (timing: JobStepTiming) => void;
+}
+
+/**
+ * A timed step of a job run: training the candidate pools, the slowly varying selection (with
+ * the distance to production), the publishing rule (flip report, gate, ONNX export, artifact
+ * write), the registry publish. A resumed run reports only the steps it runs again.
+ */
+export type JobStep = 'pools' | 'selection' | 'publishing-rule' | 'publish';
+
+/** Wall time of one {@link JobStep}. */
+export interface JobStepTiming {
+  readonly step: JobStep;
+  readonly ms: number;
 }
 
 /** A job error; `retriable` says whether running the job again may help. */
@@ -139,9 +155,15 @@ function flipNumbers(r: FlipReport | undefined) {
  * version and sha256 are written down) → `published` or `refused`. A restart resumes at the
  * last persisted phase; training is deterministic in the job's seed and batches. Publishing a
  * version that is already there with the same sha256 counts as done, so a crash between the
- * registry write and the state write never publishes twice.
+ * registry write and the state write never publishes twice. Each run is traced as a
+ * `retrain.job` span linked to the trigger's span, with a child span per phase it runs; the
+ * job's events are published inside it.
  */
-export async function runJob(initial: JobState, settings: RetrainSettings, deps: RetrainJobDeps): Promise<JobState> {
+export function runJob(initial: JobState, settings: RetrainSettings, deps: RetrainJobDeps): Promise<JobState> {
+  return traceJobRun(initial, () => runPhases(initial, settings, deps));
+}
+
+async function runPhases(initial: JobState, settings: RetrainSettings, deps: RetrainJobDeps): Promise<JobState> {
   const logger = deps.logger.child({ component: 'retrain-job', model: initial.model, jobId: initial.jobId });
   const now = deps.now ?? Date.now;
   let state = initial;
@@ -191,13 +213,18 @@ export async function runJob(initial: JobState, settings: RetrainSettings, deps:
   };
   try {
     if (state.phase === 'started') {
-      const { production: p, data: d } = await load();
-      await advance({ phase: 'trained', candidate: await chooseCandidate(p, d, settings, state.seed, deps) });
+      const candidate = await tracePhase(RetrainSpanNames.train, state, async () => {
+        const { production: p, data: d } = await load();
+        return chooseCandidate(p, d, settings, state.seed, deps, `${state.model}/${state.jobId}`);
+      });
+      await advance({ phase: 'trained', candidate });
       await emit(RetrainJobEventKind.RETRAIN_JOB_EVENT_KIND_PHASE);
     }
     if (state.phase === 'trained') {
-      const { production: p, data: d } = await load();
-      const decided = await decide(state, p, d, settings, deps);
+      const decided = await tracePhase(RetrainSpanNames.decide, state, async () => {
+        const { production: p, data: d } = await load();
+        return timed(deps, 'publishing-rule', () => decide(state, p, d, settings, deps));
+      });
       if (decided.kind === 'none') {
         await advance({ phase: 'refused', reason: decided.reason });
         await emit(RetrainJobEventKind.RETRAIN_JOB_EVENT_KIND_REFUSED, { outcome: RetrainOutcome.RETRAIN_OUTCOME_NONE, ...flipNumbers(decided.report) });
@@ -211,7 +238,9 @@ export async function runJob(initial: JobState, settings: RetrainSettings, deps:
       if (plan === undefined) throw new RetrainJobError(`job ${state.jobId} is decided but has no plan`, false);
       const { artifact, manifest } = await deps.states.readArtifact(state.model, state.jobId);
       if (sha256Hex(artifact) !== plan.sha256) throw new RetrainJobError(`job ${state.jobId}: the saved artifact does not match sha256 ${plan.sha256}`, false);
-      await publishOnce(deps.registry, state.model, plan.version, artifact, manifest as Partial<ModelManifest>, plan.sha256);
+      await tracePhase(RetrainSpanNames.publish, state, () =>
+        timed(deps, 'publish', () => publishOnce(deps.registry, state.model, plan.version, artifact, manifest as Partial<ModelManifest>, plan.sha256)),
+      );
       await advance({ phase: 'published' });
       const flip = JSON.parse((manifest as { reports: Record<string, string> }).reports['flip_report'] ?? '{}') as { published?: FlipReport };
       await emit(RetrainJobEventKind.RETRAIN_JOB_EVENT_KIND_PUBLISHED, {
@@ -234,8 +263,10 @@ export async function runJob(initial: JobState, settings: RetrainSettings, deps:
   }
 }
 
-async function chooseCandidate(p: ProductionVersion, d: TrainingData, settings: RetrainSettings, seed: number, deps: RetrainJobDeps): Promise<ChosenCandidate> {
+async function chooseCandidate(p: ProductionVersion, d: TrainingData, settings: RetrainSettings, seed: number, deps: RetrainJobDeps, jobId: string): Promise<ChosenCandidate> {
   const distance = p.pipeline ? settings.distance : 'permutation';
+  const t0 = performance.now();
+  let poolsMs: number | undefined;
   const selection = await selectSlowlyVarying({
     table: d.table,
     schema: d.schema,
@@ -250,6 +281,11 @@ async function chooseCandidate(p: ProductionVersion, d: TrainingData, settings: 
     validationFraction: settings.validationFraction,
     ...(deps.pool ? { pool: deps.pool } : {}),
     ...(deps.signal ? { signal: deps.signal } : {}),
+    jobId,
+    // The last finished training task ends the pools step (timed for deps.onStep).
+    onProgress: (stage, done, total) => {
+      if (stage === 'train' && done === total) poolsMs ??= performance.now() - t0;
+    },
   });
   const last = selection.pools.length - 1;
   const index = selection.sequence.indices[last] as number;
@@ -259,6 +295,9 @@ async function chooseCandidate(p: ProductionVersion, d: TrainingData, settings: 
   const test = d.splits.test;
   const setup = { table: test.table, labels: test.y, repeats: 1, seed };
   const [f0, fB] = [await modelSignature(p.ref, selection.distance, selection.space, setup), await modelSignature({ pipeline: c.pipeline }, selection.distance, selection.space, setup)];
+  const totalMs = performance.now() - t0;
+  deps.onStep?.({ step: 'pools', ms: poolsMs ?? totalMs });
+  deps.onStep?.({ step: 'selection', ms: totalMs - (poolsMs ?? totalMs) });
   return {
     pipeline: c.pipeline,
     batch: last,
@@ -280,9 +319,10 @@ async function decide(state: JobState, p: ProductionVersion, d: TrainingData, se
   if (chosen === undefined) throw new RetrainJobError(`job ${state.jobId} is trained but has no candidate`, false);
   const candidate = Pipeline.fromJSON(chosen.pipeline);
   const prod = await productionModel(p);
+  const budget = regressionBudget(p.record, settings.budget);
   let decision: PublishDecision;
   try {
-    decision = await decidePublication(prod, candidate, d.splits, { budget: settings.budget, confidence: settings.confidence, gate: settings.gate, seed: state.seed });
+    decision = await decidePublication(prod, candidate, d.splits, { budget, confidence: settings.confidence, gate: settings.gate, seed: state.seed });
   } finally {
     await prod.release();
   }
@@ -307,7 +347,7 @@ async function decide(state: JobState, p: ProductionVersion, d: TrainingData, se
   } else {
     const a = prod.pipeline;
     if (a === undefined) throw new RetrainJobError('gated pair without a production pipeline', false);
-    artifact = exportGatedPair(a, candidate, decision.fitted.gate, { budget: settings.budget, confidence: settings.confidence });
+    artifact = exportGatedPair(a, candidate, decision.fitted.gate, { budget, confidence: settings.confidence });
     format = 'onnx-composite';
     inputs = manifestInputs(unionInputs(a.preprocessor.inputs, candidate.preprocessor.inputs, decision.fitted.gate.features.inputs));
     outputs.push({ name: 'arm', datatype: 'INT64', shape: [-1], allowNan: false });
@@ -329,7 +369,7 @@ async function decide(state: JobState, p: ProductionVersion, d: TrainingData, se
       label: d.schema.label,
       positive_class: d.schema.positiveClass,
       trigger: `${state.trigger.kind}:${state.trigger.id}`,
-      budget: String(settings.budget),
+      [REGRESSION_BUDGET_LABEL]: String(budget),
       confidence: String(settings.confidence),
       ...(decision.kind === 'gated-pair' ? { gate: settings.gate } : {}),
     },
@@ -359,6 +399,14 @@ async function decide(state: JobState, p: ProductionVersion, d: TrainingData, se
   const sha256 = sha256Hex(artifact);
   await deps.states.writeArtifact(state.model, state.jobId, artifact, manifest);
   return { kind: 'publish', plan: { outcome: decision.kind, version, sha256 }, report: published };
+}
+
+/** Runs `work` and reports its wall time as `step` to `deps.onStep`. */
+async function timed<T>(deps: RetrainJobDeps, step: JobStep, work: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  const result = await work();
+  deps.onStep?.({ step, ms: performance.now() - t0 });
+  return result;
 }
 
 /** Publishes, treating "already there with the same sha256" as success (a resumed job). */

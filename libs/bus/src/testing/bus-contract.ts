@@ -161,6 +161,16 @@ export function runBusContract(
       expect(new Set(receipts.map((r) => r.partition)).size).toBeGreaterThan(1);
     });
 
+    it('creates a topic with the partition count it declares', async () => {
+      const declared = partitions + 2;
+      const topic = defineTopic(uniqueName('declared'), protobufCodec(PREDICTION_TYPE, PredictionLogged), (m) => m.requestId, { partitions: declared });
+      const bus = await open();
+      await bus.ensureTopics([topic as Topic<unknown>]);
+      const keys = Array.from({ length: 40 }, (_, i) => `request-${i}`);
+      const receipts = await bus.publishBatch(topic, keys.map((k) => prediction(k)));
+      expect(receipts.map((r) => r.partition)).toEqual(keys.map((k) => partitionForKey(k, declared)));
+    });
+
     it('gives every consumer group every record', async () => {
       const topic = predictionsTopic('groups');
       const bus = await ready(topic);
