@@ -42,8 +42,11 @@ const segment = (name: string, o: AgrawalOptions): Segment => {
 /** Concept F1 as served by 1.0.0, and concept F2 with older applicants (a drift both in P(y|x) and in P(x)). */
 const conceptA = (seed: number) => segment('concept F1', { nRows: 40_000, seed: seed * 10 + 2, concept: 1 });
 const conceptB = (seed: number) => segment('concept F2, older applicants', { nRows: 40_000, seed: seed * 10 + 3, concept: 2, featureShift: 0.5 });
-/** F1's applicants with coin-flip labels: a model trained on them disagrees with 1.0.0 where 1.0.0 is right. */
-const noise = (seed: number) => segment('F1 with random labels', { nRows: 40_000, seed: seed * 10 + 4, concept: 1, labelNoise: 0.5 });
+/**
+ * Concept F2 with a fifth of the labels flipped: a model of it beats 1.0.0 on most rows, yet on
+ * about a tenth of them — where the noisy label sides with 1.0.0 — it is wrong and 1.0.0 right.
+ */
+const noisyB = (seed: number) => segment('concept F2, older applicants, 20 % label noise', { nRows: 40_000, seed: seed * 10 + 4, concept: 2, featureShift: 0.5, labelNoise: 0.2 });
 /** A concept far from F1 (F7: disposable income), so a model of it is clearly worse than 1.0.0 when F1 comes back. */
 const conceptC = (seed: number) => segment('concept F7', { nRows: 40_000, seed: seed * 10 + 5, concept: 7 });
 
@@ -303,35 +306,42 @@ describe('the closed loop as separate processes over Kafka', () => {
   it('a new model that would regress beyond the model’s own budget is refused, or shipped only behind a gate that keeps it Pareto-safe', async () => {
     const model = `loop-regress-${run}`;
     // This model's versions may not regress at all (budget 0: the rule then asks for zero
-    // regressions on the job's held-out rows), and from the switch on its labels are noise.
+    // regressions on the job's held-out rows); after the drift, a retrained model gains on many
+    // rows but regresses on some.
     const budget = 0;
     await ensureWorkers();
     await deploy(model, 2, { budget: String(budget) });
     const t = traffic(model, 2, conceptA(2));
-    t.scheduleSwitch(DRIFT_ROW, noise(2));
+    t.scheduleSwitch(DRIFT_ROW, noisyB(2));
     await stream(t, () => jobEnded(model) || jobsOf(model, RetrainJobEventKind.RETRAIN_JOB_EVENT_KIND_PUBLISHED).length > 0, 240_000);
-    expect(t.failed).toBe(0);
+    expect(t.failed, history(model)).toBe(0);
+    // The job was started by an alert on the drifted data, so it trained on rows of the new concept.
+    const trigger = alerts.find((a) => a.e.id === firstJob(model)[0]?.e.triggerId);
+    expect(trigger?.atMs, history(model)).toBeGreaterThanOrEqual(t.switches[0]?.atMs ?? Infinity);
     const ends = firstJob(model).filter((j) => j.e.kind !== RetrainJobEventKind.RETRAIN_JOB_EVENT_KIND_STARTED && j.e.kind !== RetrainJobEventKind.RETRAIN_JOB_EVENT_KIND_PHASE);
     expect(ends.length, history(model)).toBe(1);
     const end = ends[0]!.e;
     if (end.kind === RetrainJobEventKind.RETRAIN_JOB_EVENT_KIND_REFUSED) {
       // The event carries the candidate's flip report: more regressions than the budget allows.
       expect(end.reason).not.toBe('');
-      expect(end.regressions).toBeGreaterThan(0);
+      expect(end.regressions, history(model)).toBeGreaterThan(0);
       expect(end.regressionUpperBound).toBeGreaterThan(budget);
       expect((await registry.list(model)).filter((r) => r.manifest.labels['job_id'] === end.jobId)).toEqual([]);
       expect(await serving(model)).toBe('1.0.0');
     } else {
       expect(end.kind, history(model)).toBe(RetrainJobEventKind.RETRAIN_JOB_EVENT_KIND_PUBLISHED);
-      expect(end.outcome).toBe(RetrainOutcome.RETRAIN_OUTCOME_GATED_PAIR);
+      expect(end.outcome, history(model)).toBe(RetrainOutcome.RETRAIN_OUTCOME_GATED_PAIR);
       const record = (await registry.get(model, end.version))!;
       expect(record.manifest.format).toBe('onnx-composite');
-      const flip = JSON.parse(record.manifest.reports['flip_report'] ?? '{}') as { published: { regressionUpperBound: number }; candidate: { regressionUpperBound: number } };
-      expect(flip.candidate.regressionUpperBound).toBeGreaterThan(budget);
-      expect(flip.published.regressionUpperBound).toBeLessThanOrEqual(budget);
+      // At budget 0 the rule lets through only zero regressions on the held-out rows: the
+      // candidate alone had some; the gate keeps the pair at none while it still gains.
+      const flip = JSON.parse(record.manifest.reports['flip_report'] ?? '{}') as { published: { regressions: number; gains: number }; candidate: { regressions: number } };
+      expect(flip.candidate.regressions, history(model)).toBeGreaterThan(0);
+      expect(flip.published.regressions).toBe(0);
+      expect(flip.published.gains).toBeGreaterThan(0);
     }
     figures.push(
-      `scenario 2 (labels random from row ${DRIFT_ROW}, model budget ${budget}): ${RetrainJobEventKind[end.kind]} ${end.reason || end.version} — ${end.regressions} regressions, ${end.gains} gains on ${end.evaluationRows} rows, bound ${end.regressionUpperBound.toFixed(4)}`,
+      `scenario 2 (drift at row ${DRIFT_ROW} to F2 with 20 % label noise, model budget ${budget}; job started by a ${trigger?.e.message} alert): ${RetrainJobEventKind[end.kind]} ${end.reason || end.version} — ${end.regressions} regressions, ${end.gains} gains on ${end.evaluationRows} rows, bound ${end.regressionUpperBound.toFixed(4)}`,
     );
   }, 300_000);
 
