@@ -8,6 +8,7 @@ import { fanoutBench } from './fanout/fanout-bench.js';
 import { monitorBench } from './monitor/monitor-bench.js';
 import { paretoAdultBench } from './pareto/pareto-adult-bench.js';
 import { predictionBench } from './prediction/prediction-bench.js';
+import { lrFitBench } from './retrain/lr-fit-bench.js';
 import { retrainJobBench } from './retrain/retrain-job-bench.js';
 import { routerBench } from './router/router-bench.js';
 import { svmlElectricityBench } from './svml/electricity-bench.js';
@@ -22,6 +23,7 @@ const benches: Record<string, (o: { durationMs: number }) => Promise<{ rows: unk
   'pareto-adult': paretoAdultBench,
   'retrain-fanout': fanoutBench,
   'retrain-job': retrainJobBench,
+  'lr-fit': lrFitBench,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -85,6 +85,7 @@ export {
   type LogisticRegressionOptions,
   type LogisticRegressionParams,
   type FitReport,
+  type FitStop,
   LOGISTIC_REGRESSION_KIND,
   LogisticRegressionModel,
   fitLogisticRegression,
