@@ -28,7 +28,7 @@ export interface TaskWorkerOptions extends FanoutTransportOptions {
    * A task published longer ago than this is skipped: its coordinator has re-published it (or
    * given up) by then. It lets the group start from the beginning of the topic — so tasks
    * published before the first worker joined are trained — without training old runs again.
-   * Use the coordinator's task timeout. Default: no task is too old.
+   * The retrainer uses the coordinator's task timeout × attempts. Default: no task is too old.
    */
   readonly staleAfterMs?: number;
 }

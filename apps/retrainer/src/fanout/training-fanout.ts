@@ -130,7 +130,8 @@ export async function startTrainingFanout(settings: TrainingFanoutSettings, deps
         pool: deps.pool,
         concurrency: settings.concurrency,
         maxRecordBytes: settings.maxRecordBytes,
-        staleAfterMs: settings.taskTimeoutMs,
+        // By then the coordinator has re-published the task or given up on it (a queue that waits longer only costs a re-publication).
+        staleAfterMs: settings.taskTimeoutMs * settings.taskAttempts,
       })
     : undefined;
   const coordinator =
