@@ -9,6 +9,8 @@ import { type PredictionLogged, Topics } from '@ratchet/contracts';
 import { type EventBus, createKafkaBus } from '@ratchet/bus';
 import { InferenceClient } from '@ratchet/inference-client';
 import { demoModel } from '@ratchet/ml';
+import { until } from './loop-helpers.js';
+import { runRatchet } from './service-process.js';
 
 const cli = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'ratchet.js');
 
@@ -16,27 +18,6 @@ function brokers(): string {
   const b = process.env['KAFKA_BROKERS'];
   if (!b) throw new Error('KAFKA_BROKERS is not set: start a broker with `npx ratchet kafka up` or run `npm test`');
   return b;
-}
-
-/** Runs the CLI to completion and returns its output. */
-function ratchet(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', rej);
-    child.on('exit', (code) => res({ code, stdout, stderr }));
-  });
-}
-
-async function until(predicate: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 const row = (i: number) => ({ x1: i / 10, x2: -i / 20, x3: 0.5, color: i % 2 ? 'red' : 'blue', region: 'north' });
@@ -64,7 +45,7 @@ describe('ratchet serve prediction, as its own process over Kafka', () => {
       RATCHET_TRACE_FILE: join(dir, 'traces.jsonl'),
       RATCHET_LOG_FORMAT: 'json',
     });
-    const first = await ratchet(['publish', 'demo', '1.0.0', join(dir, 'demo.onnx'), '--manifest', join(dir, 'manifest.json')], env);
+    const first = await runRatchet(['publish', 'demo', '1.0.0', join(dir, 'demo.onnx'), '--manifest', join(dir, 'manifest.json')], env);
     expect(first.stderr).toBe('');
     expect(first.stdout).toMatch(/published demo@1\.0\.0 .*announced on ratchet\.models\.v1/);
 
@@ -94,7 +75,7 @@ describe('ratchet serve prediction, as its own process over Kafka', () => {
 
   it('serves, logs predictions to Kafka, and hot-swaps a version announced by `ratchet publish`', async () => {
     const address = grpcAddress();
-    const predict = await ratchet(['predict', 'demo', '--url', address, '--row', 'x1=0.5,x2=-1,x3=0,color=red,region=north', '--json'], env);
+    const predict = await runRatchet(['predict', 'demo', '--url', address, '--row', 'x1=0.5,x2=-1,x3=0,color=red,region=north', '--json'], env);
     expect(predict.stderr).toBe('');
     const answer = JSON.parse(predict.stdout) as { version: string; outputs: { name: string; data: number[] }[] };
     expect(answer.version).toBe('1.0.0');
@@ -119,7 +100,7 @@ describe('ratchet serve prediction, as its own process over Kafka', () => {
     await until(() => ids.every((id) => logged.some((l) => l.requestId === id)), 30_000, 'the 20 prediction records on Kafka');
     expect(logged.find((l) => l.requestId === 'cli-e2e-3')).toMatchObject({ model: 'demo', version: '1.0.0', rows: 1 });
 
-    const second = await ratchet(['publish', 'demo', '1.1.0', join(dir, 'demo-v2.onnx'), '--manifest', join(dir, 'manifest.json')], env);
+    const second = await runRatchet(['publish', 'demo', '1.1.0', join(dir, 'demo-v2.onnx'), '--manifest', join(dir, 'manifest.json')], env);
     expect(second.stdout).toMatch(/announced/);
     await until(async () => (await client.modelReady('demo', '1.1.0')) && (await client.modelMetadata('demo')).versions.includes('1.1.0'), 30_000, 'version 1.1.0');
     const meta = await client.modelMetadata('demo');

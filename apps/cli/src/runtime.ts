@@ -3,15 +3,35 @@ import { mkdirSync } from 'node:fs';
 import { Topics, type Topic } from '@ratchet/contracts';
 import { BufferedPublisher, type EventBus, createKafkaBus, createMemoryBus } from '@ratchet/bus';
 import type { PredictionSink } from '@ratchet/prediction';
-import { type LogFormat, type LogLevel, type Logger, type Telemetry, createLogger, startTelemetry } from '@ratchet/service-kit';
+import { type Env, type LogFormat, type LogLevel, type Logger, type Telemetry, createLogger, loadBusConfig, startTelemetry } from '@ratchet/service-kit';
 
 /** The topics every Ratchet process may touch; created at start so publishes never race a subscribe. */
 export const allTopics: readonly Topic<unknown>[] = Object.values(Topics) as Topic<unknown>[];
 
-/** Opens the event bus: Kafka when KAFKA_BROKERS is set, otherwise the in-memory bus. */
-export async function openBus(clientId: string, logger?: Logger, brokers = process.env.KAFKA_BROKERS): Promise<EventBus> {
+/** Where {@link openBus} connects; each field defaults to its environment variable. */
+export interface OpenBusOptions {
+  readonly logger?: Logger | undefined;
+  /** Kafka bootstrap servers, comma-separated; empty means the in-memory bus. Default `KAFKA_BROKERS`. */
+  readonly brokers?: string | undefined;
+  /** The deployment's namespace on the broker (ignored by the in-memory bus). Default `RATCHET_TOPIC_PREFIX`. */
+  readonly topicPrefix?: string | undefined;
+  /** Where the defaults are read from. Default `process.env`. */
+  readonly env?: Env;
+}
+
+/**
+ * Opens the event bus every command and service uses: Kafka when brokers are given (by default
+ * `KAFKA_BROKERS`), under the topic prefix of the deployment (`RATCHET_TOPIC_PREFIX`), otherwise
+ * the in-memory bus; creates the registry's topics. A bad variable fails with its name
+ * (`ConfigError`) before anything connects.
+ */
+export async function openBus(clientId: string, options: OpenBusOptions = {}): Promise<EventBus> {
+  const fromEnv = options.brokers !== undefined && options.topicPrefix !== undefined ? undefined : loadBusConfig(options.env);
+  const brokers = options.brokers ?? fromEnv?.KAFKA_BROKERS?.join(',') ?? '';
+  const topicPrefix = options.topicPrefix ?? fromEnv?.RATCHET_TOPIC_PREFIX ?? '';
+  const { logger } = options;
   const bus = brokers
-    ? createKafkaBus({ brokers, clientId, ...(logger ? { logger: logger.child({ component: 'kafka' }) } : {}) })
+    ? createKafkaBus({ brokers, clientId, topicPrefix, ...(logger ? { logger: logger.child({ component: 'kafka' }) } : {}) })
     : createMemoryBus();
   await bus.ensureTopics(allTopics);
   return bus;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boolean, commaList, loadConfig, logLevel, nonNegativeInt, oneOf, port, positiveInt, text, type Env } from '@ratchet/service-kit';
+import { boolean, commonServiceConfig, loadConfig, nonNegativeInt, oneOf, port, positiveInt, text, type Env } from '@ratchet/service-kit';
 import { type RetrainerServiceSettings, defaultRetrainerSettings as d } from './retrainer-service.js';
 import { defaultRolloutControllerSettings } from './rollout/rollout-controller.js';
 import { defaultRolloutCriteria } from './rollout/rollout-decision.js';
@@ -10,8 +10,8 @@ const fraction = () => z.coerce.number().gt(0).lt(1);
 
 /** Environment variables of `ratchet serve retrainer`, with their defaults. */
 export const retrainerConfigSchema = z.object({
-  /** Registry folder: production versions are read from it and new versions published to it. */
-  RATCHET_REGISTRY: text().default('./var/registry'),
+  /** The registry (production versions are read from it, new versions published to it), the broker and its topic prefix, logs and traces. */
+  ...commonServiceConfig,
   /** Batch store root: `<root>/<model>/batch-NNNNNN.jsonl`. */
   RATCHET_BATCHES: text().default('./var/batches'),
   RATCHET_JOBS: text().default(d.jobsRoot),
@@ -19,7 +19,6 @@ export const retrainerConfigSchema = z.object({
   RATCHET_BATCH_MAX_AGE_MS: positiveInt().default(3_600_000),
   RATCHET_HTTP_HOST: text().default(d.httpHost),
   RATCHET_HTTP_PORT: port().default(d.httpPort),
-  KAFKA_BROKERS: commaList().optional(),
   RATCHET_RETRAINER_GROUP: text().default(d.groupId),
   RATCHET_RETRAINER_FROM_BEGINNING: boolean().default(d.fromBeginning),
   RATCHET_RETRAINER_TICK_MS: positiveInt().default(d.tickMs),
@@ -61,10 +60,6 @@ export const retrainerConfigSchema = z.object({
   RATCHET_ROLLOUT_TIMEOUT_MS: positiveInt().default(defaultRolloutCriteria.timeoutMs),
   RATCHET_ROLLOUTS: text().default('./var/rollouts'),
   RATCHET_OUTPUT_BUFFER: positiveInt().default(d.outputBuffer),
-  RATCHET_LOG_LEVEL: logLevel().default('info'),
-  RATCHET_LOG_FORMAT: oneOf(['json', 'pretty'] as const).default('json'),
-  RATCHET_TRACE_FILE: text().default('./var/traces.jsonl'),
-  OTEL_EXPORTER_OTLP_ENDPOINT: text().optional(),
 });
 
 export type RetrainerConfig = z.output<typeof retrainerConfigSchema>;

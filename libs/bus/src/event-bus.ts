@@ -11,6 +11,7 @@ export interface PublishOptions {
 
 /** Where an acknowledged record was written. Offsets are decimal strings (Kafka's are int64). */
 export interface PublishReceipt {
+  /** The registry's topic name, without the Kafka bus's topic prefix (the broker's name is `<topicPrefix><topic>`). */
   readonly topic: string;
   readonly partition: number;
   readonly offset: string;
@@ -18,6 +19,10 @@ export interface PublishReceipt {
 
 /** Everything a handler may want to know about the record besides its payload. */
 export interface MessageContext {
+  /**
+   * The registry's topic name (`Topics.alerts.name`), also under a Kafka topic prefix: the
+   * prefix is a deployment's namespace on the broker, invisible to handlers.
+   */
   readonly topic: string;
   readonly key: string | undefined;
   readonly headers: Readonly<Record<string, string>>;
@@ -58,7 +63,9 @@ export interface SubscribeOptions {
 
 /** A running subscription: one member of a consumer group. */
 export interface Subscription {
+  /** The registry's topic name (without a topic prefix). */
   readonly topic: string;
+  /** The group id as given to `subscribe` (without a topic prefix). */
   readonly groupId: string;
   /**
    * Graceful: takes no new records, lets the in-flight handler finish, commits what succeeded,

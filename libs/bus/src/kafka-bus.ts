@@ -21,6 +21,7 @@ import { stderrLogger, type BusLogger } from './logger.js';
 import { partitionForKey } from './partitioner.js';
 import { SendBatcher, type SendBatcherOptions } from './send-batcher.js';
 import { stopSubscriptions } from './stop-subscriptions.js';
+import { TopicNamespace } from './topic-namespace.js';
 
 const { Kafka, Partitioners } = kafkajs;
 
@@ -28,6 +29,17 @@ export interface KafkaBusOptions {
   /** `host:port` list, or a comma-separated string as in `KAFKA_BROKERS`. */
   readonly brokers: string | readonly string[];
   readonly clientId?: string;
+  /**
+   * A deployment's namespace on a shared cluster (`RATCHET_TOPIC_PREFIX`): on the broker, topic
+   * `t` is `<topicPrefix>t`, its dead-letter topic `<topicPrefix>t.dlq` and consumer group `g`
+   * is `<topicPrefix>g`, so buses with different prefixes never see each other's records or
+   * join each other's groups. Only the wire names change: handlers (`ctx.topic`), receipts,
+   * subscriptions, errors' `topic` and the `ratchet-dlq-source-topic` header keep the registry's
+   * names, so code and replay tools are the same in every namespace. Kafka topic-name characters
+   * `[a-zA-Z0-9._-]`, short enough that every registry name stays within 249 characters.
+   * Default `''` (no namespace).
+   */
+  readonly topicPrefix?: string;
   /** Partitions for topics created by `ensureTopics`/`subscribe` without a count. Default 3. */
   readonly defaultPartitions?: number;
   /** Producer batching: records published within `lingerMs` go out in one `sendBatch`. */
@@ -51,6 +63,7 @@ export interface KafkaBusOptions {
 interface ResolvedKafkaBusOptions {
   readonly brokers: string[];
   readonly clientId: string;
+  readonly namespace: TopicNamespace;
   readonly defaultPartitions: number;
   readonly batching: SendBatcherOptions;
   readonly maxInFlightRequests: number;
@@ -83,6 +96,7 @@ function resolveOptions(options: KafkaBusOptions): ResolvedKafkaBusOptions {
   const resolved: ResolvedKafkaBusOptions = {
     brokers: parseBrokers(options.brokers),
     clientId: options.clientId ?? 'ratchet',
+    namespace: new TopicNamespace(options.topicPrefix ?? ''),
     defaultPartitions: options.defaultPartitions ?? 3,
     batching: options.batching ?? {},
     maxInFlightRequests: options.maxInFlightRequests ?? 5,
@@ -114,9 +128,11 @@ interface TopicSpec {
   readonly partitions: number;
 }
 
-/** A record with its partition chosen, as handed to the batcher. */
+/** A record with its broker topic and partition chosen, as handed to the batcher. */
 interface OutgoingRecord {
   readonly record: EncodedRecord;
+  /** `record.topic` as named on the broker (with the bus's topic prefix). */
+  readonly wireTopic: string;
   readonly partition: number;
 }
 
@@ -156,10 +172,16 @@ function toIncoming(topic: string, partition: number, message: KafkaMessage): In
  *
  * Consuming: one kafkajs consumer per subscription, `autoCommit: false`; a record's offset is
  * resolved and committed only after its handler succeeded or it went to `<topic>.dlq`.
+ *
+ * Naming: with a `topicPrefix`, every topic and consumer group name is prefixed where it
+ * crosses to kafkajs and nowhere else (see {@link KafkaBusOptions.topicPrefix}).
  */
 export class KafkaBus implements EventBus {
   readonly kind = 'kafka' as const;
+  /** The namespace of this bus on the broker (`''`: none). */
+  readonly topicPrefix: string;
   private readonly options: ResolvedKafkaBusOptions;
+  private readonly names: TopicNamespace;
   private readonly kafka: InstanceType<typeof Kafka>;
   private readonly logger: BusLogger;
   private readonly batcher: SendBatcher<OutgoingRecord, PublishReceipt>;
@@ -172,6 +194,8 @@ export class KafkaBus implements EventBus {
 
   constructor(options: KafkaBusOptions) {
     this.options = resolveOptions(options);
+    this.names = this.options.namespace;
+    this.topicPrefix = this.names.prefix;
     this.logger = this.options.logger;
     this.kafka = new Kafka({
       clientId: this.options.clientId,
@@ -200,14 +224,14 @@ export class KafkaBus implements EventBus {
     const specs = new Map<string, TopicSpec>();
     for (const topic of topics) {
       const partitions = options.partitions ?? topic.partitions ?? this.options.defaultPartitions;
-      specs.set(topic.name, { compacted: topic.compacted, partitions });
+      specs.set(this.names.topic(topic.name), { compacted: topic.compacted, partitions });
       // A dead-letter topic gets no dead-letter topic of its own until something needs one.
-      if (!topic.name.endsWith('.dlq')) specs.set(deadLetterTopicName(topic), { compacted: false, partitions });
+      if (!topic.name.endsWith('.dlq')) specs.set(this.names.topic(deadLetterTopicName(topic)), { compacted: false, partitions });
     }
     await this.createTopics(specs);
   }
 
-  /** Creates the topics missing from the broker, each with its cleanup policy and partition count. */
+  /** Creates the topics missing from the broker (keyed by broker name), each with its cleanup policy and partition count. */
   private async createTopics(specs: ReadonlyMap<string, TopicSpec>): Promise<void> {
     const missing = [...specs].filter(([name]) => !this.partitionCounts.has(name));
     if (missing.length === 0) return;
@@ -238,14 +262,15 @@ export class KafkaBus implements EventBus {
     }
   }
 
-  private async partitionCount(topic: string): Promise<number> {
-    let count = this.partitionCounts.get(topic);
+  /** Partitions of broker topic `wireTopic`; errors name the registry's `topic`. */
+  private async partitionCount(wireTopic: string, topic: string): Promise<number> {
+    let count = this.partitionCounts.get(wireTopic);
     if (count === undefined) {
-      await this.loadPartitionCounts([topic]);
-      count = this.partitionCounts.get(topic);
+      await this.loadPartitionCounts([wireTopic]);
+      count = this.partitionCounts.get(wireTopic);
     }
     if (count === undefined) {
-      throw new BusError('unknown-topic', `topic ${topic} does not exist; create it with ensureTopics`, { retriable: true, topic });
+      throw new BusError('unknown-topic', `topic ${wireTopic} does not exist; create it with ensureTopics`, { retriable: true, topic });
     }
     return count;
   }
@@ -271,25 +296,29 @@ export class KafkaBus implements EventBus {
   private async produce(records: readonly EncodedRecord[]): Promise<PublishReceipt[]> {
     const outgoing: OutgoingRecord[] = [];
     for (const record of records) {
-      const partitions = await this.partitionCount(record.topic);
+      const wireTopic = this.names.topic(record.topic);
+      const partitions = await this.partitionCount(wireTopic, record.topic);
       let partition: number;
       if (record.key !== undefined) partition = partitionForKey(record.key, partitions);
       else {
-        const next = this.roundRobin.get(record.topic) ?? 0;
-        this.roundRobin.set(record.topic, next + 1);
+        const next = this.roundRobin.get(wireTopic) ?? 0;
+        this.roundRobin.set(wireTopic, next + 1);
         partition = next % partitions;
       }
-      outgoing.push({ record, partition });
+      outgoing.push({ record, wireTopic, partition });
     }
     return this.batcher.add(outgoing);
   }
 
-  /** One `sendBatch` for a batch of records; offsets follow from each partition's base offset. */
+  /**
+   * One `sendBatch` for a batch of records; offsets follow from each partition's base offset.
+   * Receipts name the registry's topic, not the broker's.
+   */
   private async send(items: OutgoingRecord[]): Promise<PublishReceipt[]> {
     const byTopic = new Map<string, { key: string | null; value: Buffer; partition: number; headers: Record<string, string> }[]>();
-    for (const { record, partition } of items) {
-      let messages = byTopic.get(record.topic);
-      if (messages === undefined) byTopic.set(record.topic, (messages = []));
+    for (const { record, wireTopic, partition } of items) {
+      let messages = byTopic.get(wireTopic);
+      if (messages === undefined) byTopic.set(wireTopic, (messages = []));
       messages.push({
         key: record.key ?? null,
         value: Buffer.from(record.value.buffer, record.value.byteOffset, record.value.byteLength),
@@ -307,13 +336,13 @@ export class KafkaBus implements EventBus {
     } catch (err) {
       this.resetProducer();
       const topics = [...byTopic.keys()].join(', ');
-      throw translateKafkaError(err, `cannot publish ${items.length} record(s) to ${topics}`, byTopic.size === 1 ? topics : undefined);
+      throw translateKafkaError(err, `cannot publish ${items.length} record(s) to ${topics}`, byTopic.size === 1 ? items[0]?.record.topic : undefined);
     }
     const base = new Map<string, bigint>();
     for (const m of metadata) base.set(`${m.topicName}\u0000${m.partition}`, BigInt(m.baseOffset ?? '0'));
     const next = new Map<string, bigint>();
-    return items.map(({ record, partition }) => {
-      const slot = `${record.topic}\u0000${partition}`;
+    return items.map(({ record, wireTopic, partition }) => {
+      const slot = `${wireTopic}\u0000${partition}`;
       const offset = next.get(slot) ?? base.get(slot) ?? -1n;
       next.set(slot, offset + 1n);
       return { topic: record.topic, partition, offset: offset.toString() };
@@ -372,9 +401,10 @@ export class KafkaBus implements EventBus {
     this.assertOpen();
     const resolved = resolveSubscribeOptions(topic.name, options);
     await this.ensureTopics([topic as Topic<unknown>]);
-    const startAt = resolved.fromBeginning ? new Map<number, string>() : await this.endsWithoutCommits(topic.name, resolved.groupId);
+    const wire = { topic: this.names.topic(topic.name), groupId: this.names.group(resolved.groupId) };
+    const startAt = resolved.fromBeginning ? new Map<number, string>() : await this.endsWithoutCommits(wire.topic, wire.groupId, topic.name);
     const consumer = this.kafka.consumer({
-      groupId: resolved.groupId,
+      groupId: wire.groupId,
       sessionTimeout: this.options.sessionTimeoutMs,
       heartbeatInterval: this.options.heartbeatIntervalMs,
       rebalanceTimeout: this.options.rebalanceTimeoutMs,
@@ -383,6 +413,7 @@ export class KafkaBus implements EventBus {
       retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 2_000 },
     });
     const subscription = new KafkaSubscription(topic as Topic<unknown>, handler as MessageHandler<unknown>, resolved, consumer, {
+      wireTopic: wire.topic,
       logger: this.logger,
       deadLetter: (record) => this.deadLetter(record),
       onDone: () => this.subscriptions.delete(subscription),
@@ -392,7 +423,7 @@ export class KafkaBus implements EventBus {
       await subscription.start(this.options.joinTimeoutMs, startAt);
     } catch (err) {
       await subscription.abandon();
-      throw translateKafkaError(err, `cannot subscribe group ${resolved.groupId} to ${topic.name}`, topic.name);
+      throw translateKafkaError(err, `cannot subscribe group ${wire.groupId} to ${wire.topic}`, topic.name);
     }
     return subscription;
   }
@@ -403,28 +434,29 @@ export class KafkaBus implements EventBus {
    * "latest" lazily at its first fetch, which would skip records published between
    * `subscribe` resolving and that fetch; seeking to ends read before joining cannot.
    */
-  private async endsWithoutCommits(topic: string, groupId: string): Promise<Map<number, string>> {
+  private async endsWithoutCommits(wireTopic: string, wireGroupId: string, topic: string): Promise<Map<number, string>> {
     const admin = await this.getAdmin();
     // A topic created moments ago may not have settled its partition leaders yet ("not the
     // leader for that topic-partition", retriable): wait for it rather than fail the subscribe.
     return retryRetriable(
       async () => {
-        const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        const [committed] = await admin.fetchOffsets({ groupId: wireGroupId, topics: [wireTopic] });
         const unset = new Set((committed?.partitions ?? []).filter((p) => p.offset === '-1').map((p) => p.partition));
         if (unset.size === 0) return new Map<number, string>();
-        const ends = await admin.fetchTopicOffsets(topic);
+        const ends = await admin.fetchTopicOffsets(wireTopic);
         return new Map(ends.filter((p) => unset.has(p.partition)).map((p) => [p.partition, p.high]));
       },
       {
         timeoutMs: this.options.joinTimeoutMs,
-        translate: (err) => translateKafkaError(err, `cannot read offsets of group ${groupId} on ${topic}`, topic),
+        translate: (err) => translateKafkaError(err, `cannot read offsets of group ${wireGroupId} on ${wireTopic}`, topic),
       },
     );
   }
 
   private async deadLetter(record: EncodedRecord): Promise<void> {
-    if (!this.partitionCounts.has(record.topic)) {
-      await this.createTopics(new Map([[record.topic, { compacted: false, partitions: this.options.defaultPartitions }]]));
+    const wireTopic = this.names.topic(record.topic);
+    if (!this.partitionCounts.has(wireTopic)) {
+      await this.createTopics(new Map([[wireTopic, { compacted: false, partitions: this.options.defaultPartitions }]]));
     }
     await this.produce([record]);
   }
@@ -465,14 +497,18 @@ export class KafkaBus implements EventBus {
 }
 
 interface SubscriptionHooks {
+  /** The topic as named on the broker. */
+  readonly wireTopic: string;
   readonly logger: BusLogger;
   readonly deadLetter: (record: EncodedRecord) => Promise<void>;
   readonly onDone: () => void;
 }
 
+/** One group member. `topic` and `groupId` are the registry's / caller's names; kafkajs gets the broker's. */
 class KafkaSubscription implements Subscription {
   readonly topic: string;
   readonly groupId: string;
+  private readonly wireTopic: string;
   private readonly stopCtl = new AbortController();
   private readonly abandonCtl = new AbortController();
   private readonly handlerSignal = AbortSignal.any([this.stopCtl.signal, this.abandonCtl.signal]);
@@ -487,6 +523,7 @@ class KafkaSubscription implements Subscription {
   ) {
     this.topic = source.name;
     this.groupId = options.groupId;
+    this.wireTopic = hooks.wireTopic;
   }
 
   /**
@@ -499,7 +536,7 @@ class KafkaSubscription implements Subscription {
     const joined = new Promise<void>((resolve, reject) => {
       removeListener = this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
         // Emitted synchronously after the join and before the first fetch, so the seeks apply to it.
-        for (const [partition, offset] of startAt) this.consumer.seek({ topic: this.topic, partition, offset });
+        for (const [partition, offset] of startAt) this.consumer.seek({ topic: this.wireTopic, partition, offset });
         removeListener?.();
         resolve();
       });
@@ -510,7 +547,7 @@ class KafkaSubscription implements Subscription {
     });
     try {
       await this.consumer.connect();
-      await this.consumer.subscribe({ topics: [this.topic], fromBeginning: this.options.fromBeginning });
+      await this.consumer.subscribe({ topics: [this.wireTopic], fromBeginning: this.options.fromBeginning });
       await this.consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
@@ -535,7 +572,8 @@ class KafkaSubscription implements Subscription {
           lastDone = message.offset;
           continue;
         }
-        const outcome = await deliver(this.source, toIncoming(batch.topic, batch.partition, message), this.handler, {
+        // Handlers and dead letters see the registry's name; commits below use the broker's.
+        const outcome = await deliver(this.source, toIncoming(this.topic, batch.partition, message), this.handler, {
           maxAttempts: this.options.maxAttempts,
           backoff: this.options.retryBackoff,
           stopSignal: this.stopCtl.signal,

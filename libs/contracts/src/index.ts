@@ -1,4 +1,5 @@
 export * from './topics.js';
+export * from './topic-namespace.js';
 export * as oip from './gen/inference/grpc_predict_v2.js';
 export * as health from './gen/grpc/health/v1/health.js';
 export * as events from './gen/ratchet/v1/events.js';

@@ -59,7 +59,7 @@ export function registerDemo(program: Command): void {
     .action(async (o: DemoOpts) => {
       const logger = processLogger('ratchet', 'warn', 'pretty');
       const telemetry = startTracing('ratchet-demo', resolve(o.var, 'traces.jsonl'));
-      const bus = await openBus('ratchet-demo', logger);
+      const bus = await openBus('ratchet-demo', { logger });
       const sink = bufferedPredictionSink(bus, 100_000, logger);
       let logged = 0;
       await bus.subscribe(Topics.predictions, () => void logged++, { groupId: 'demo-observer', fromBeginning: true });

@@ -52,7 +52,7 @@ export function registerRollout(program: Command): void {
     .action(async (model: string, canary: string, o: RolloutOpts) => {
       if (!process.env['KAFKA_BROKERS']) throw new Error('KAFKA_BROKERS is not set: `ratchet rollout` reads the monitor\'s metrics over Kafka');
       const logger = createLogger({ name: 'ratchet-rollout', level: 'warn' });
-      const bus = await openBus('ratchet-cli-rollout', logger);
+      const bus = await openBus('ratchet-cli-rollout', { logger });
       const admin = grpcRouterAdmin(o.router);
       const controller = new RolloutController(
         {

@@ -42,6 +42,7 @@ interface ProcessConfig {
   readonly RATCHET_TRACE_FILE: string;
   readonly OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
   readonly KAFKA_BROKERS?: readonly string[] | undefined;
+  readonly RATCHET_TOPIC_PREFIX: string;
 }
 
 /**
@@ -58,9 +59,10 @@ function serviceProcess(name: string, config: ProcessConfig, timeoutMs: number) 
     logger,
     lifecycle,
     brokers,
-    /** Kafka when KAFKA_BROKERS is set, else the in-memory bus. */
+    /** Kafka when KAFKA_BROKERS is set (under RATCHET_TOPIC_PREFIX), else the in-memory bus. */
     async bus(): Promise<EventBus> {
-      const bus = await openBus(`ratchet-${name}`, logger, brokers);
+      const bus = await openBus(`ratchet-${name}`, { logger, brokers: brokers ?? '', topicPrefix: config.RATCHET_TOPIC_PREFIX });
+      if (brokers) logger.info('kafka bus open', { brokers, topicPrefix: config.RATCHET_TOPIC_PREFIX });
       lifecycle.add('bus', () => bus.close());
       return bus;
     },

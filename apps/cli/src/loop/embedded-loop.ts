@@ -182,7 +182,7 @@ export class EmbeddedLoop {
   static async start(options: EmbeddedLoopOptions): Promise<EmbeddedLoop> {
     const { logger, source } = options;
     // The embedded default is the in-memory bus, whatever KAFKA_BROKERS says.
-    const bus = await openBus('ratchet-up', logger, '');
+    const bus = await openBus('ratchet-up', { logger, brokers: '', topicPrefix: '' });
     const registry = new FileRegistry({ root: resolve(options.varDir, 'registry'), onPublished: async (e) => void (await bus.publish(Topics.models, e)) });
     const started: { stop(): Promise<void> }[] = [];
     const sinks: { close(): Promise<void> }[] = [];
