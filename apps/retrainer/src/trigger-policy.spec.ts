@@ -65,9 +65,19 @@ describe('AlertTriggerPolicy', () => {
     expect(retrainer.triggers).toEqual([]);
     await store.append('m', rows(500, 100));
     await p.onRowsStored('m');
-    expect(retrainer.triggers).toEqual([{ model: 'm', trigger: { kind: 'alert', id: 'a1', reason: 'error rate rose' }, maxBatches: 4 }]);
+    // The three batches sealed after the alert, none from before it (the open segment is empty).
+    expect(retrainer.triggers).toEqual([{ model: 'm', trigger: { kind: 'alert', id: 'a1', reason: 'error rate rose' }, maxBatches: 3 }]);
     expect(decisions.map((d) => d.kind)).toEqual(['waiting', 'triggered']);
     expect(p.waiting()).toEqual([]);
+  });
+
+  it('adds the open segment to the fresh batches when it holds rows (the trigger seals it)', async () => {
+    await store.append('m', rows(0, 100));
+    const p = policy(100);
+    await p.onAlert(alert());
+    await store.append('m', rows(100, 150));
+    await p.onRowsStored('m');
+    expect(retrainer.triggers.map((t) => t.maxBatches)).toEqual([2]);
   });
 
   it('starts at once on new-data and schedule alerts, and on detections when freshRows is 0', async () => {
@@ -117,7 +127,7 @@ describe('AlertTriggerPolicy', () => {
     await store.append('m', rows(0, 200));
     const second = policy(200);
     await second.resume();
-    expect(retrainer.triggers).toEqual([{ model: 'm', trigger: { kind: 'alert', id: 'a1', reason: 'error rate rose' }, maxBatches: 3 }]);
+    expect(retrainer.triggers).toEqual([{ model: 'm', trigger: { kind: 'alert', id: 'a1', reason: 'error rate rose' }, maxBatches: 2 }]);
     // The wait is gone once its job started: a third start has nothing to resume.
     const third = policy(200);
     await third.resume();

@@ -179,12 +179,16 @@ export class AlertTriggerPolicy {
   private async check(model: string): Promise<void> {
     const p = this.pending.get(model);
     if (p === undefined || this.stopped) return;
-    if ((await this.deps.store.listBatches(model)).length < p.batchesBefore + p.batches) return;
+    const sealed = (await this.deps.store.listBatches(model)).length;
+    if (sealed < p.batchesBefore + p.batches) return;
     this.pending.delete(model);
     await rm(this.pendingFile(model), { force: true });
     const alert = Alert.fromJSON(p.alert);
-    // The trigger seals the open segment too (however few rows it holds): one batch more keeps every fresh full batch in.
-    const decision = await this.start(alert, p.trigger, p.batches + 1);
+    // Exactly the batches sealed after the alert, plus the open segment when it holds rows (the
+    // trigger seals it): never a batch from before the alert. Rows appended between this count
+    // and that seal can only push the oldest fresh batch out, not an old one in.
+    const open = (await this.deps.store.openRows(model)) > 0 ? 1 : 0;
+    const decision = await this.start(alert, p.trigger, sealed - p.batchesBefore + open);
     this.deps.onDecision?.(decision);
   }
 
