@@ -103,7 +103,9 @@ describe('the closed loop as separate processes over Kafka', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ratchet-loop-kafka-'));
-    bus = createKafkaBus({ brokers: brokers(), clientId: `loop-e2e-${run}` });
+    // A namespace of its own: other tests on the same broker neither see these records nor feed this loop theirs.
+    const topicPrefix = `loop-e2e-${run}.`;
+    bus = createKafkaBus({ brokers: brokers(), clientId: `loop-e2e-${run}`, topicPrefix });
     registry = new FileRegistry({ root: join(dir, 'registry'), onPublished: async (e) => void (await bus.publish(Topics.models, e)) });
     const watch = async <T>(topic: Parameters<EventBus['subscribe']>[0], into: Seen<T>[]) =>
       bus.subscribe(topic, (e) => void into.push({ atMs: Date.now(), e: e as T }), { groupId: `loop-e2e-${run}-${topic.name}`, fromBeginning: false });
@@ -111,7 +113,7 @@ describe('the closed loop as separate processes over Kafka', () => {
     await watch(Topics.retrainJobs, jobs);
     await watch(Topics.rollouts, rollouts);
 
-    const common = { KAFKA_BROKERS: brokers(), RATCHET_REGISTRY: join(dir, 'registry'), RATCHET_HTTP_PORT: '0', RATCHET_LOG_LEVEL: 'info' };
+    const common = { KAFKA_BROKERS: brokers(), RATCHET_TOPIC_PREFIX: topicPrefix, RATCHET_REGISTRY: join(dir, 'registry'), RATCHET_HTTP_PORT: '0', RATCHET_LOG_LEVEL: 'info' };
     const prediction = new ServiceProcess('prediction', 'prediction', { ...common, RATCHET_GRPC_PORT: '0', RATCHET_TRACE_FILE: join(dir, 'traces-prediction.jsonl') });
     processes.push(prediction);
     const predictionAddress = String((await prediction.start()).grpc);
