@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Pipeline, type Table, extractLabels, fitPipeline, makeSyntheticBinary, takeRows } from '@ratchet/ml';
+import { type Pipeline, type Table, extractLabels, fitPipeline, labelsFromProba, makeSyntheticBinary, takeRows } from '@ratchet/ml';
 import { type LabelledTable, pipelineProba } from '@ratchet/pareto';
 import { type HeldOutSplits, type ProductionModel, decidePublication } from './publishing-rule.js';
 
@@ -46,6 +46,18 @@ describe('decidePublication', () => {
     if (d.kind !== 'none') return;
     expect(d.reason).toMatch(/^the candidate alone regresses: \d+ regressions in 1000 rows/);
     expect(d.safety.satisfied).toBe(false);
+  });
+
+  it('publishes nothing, and does not fail, when production and the candidate never disagree on the gate-fit rows', async () => {
+    const a = train('logistic-regression', range(0, 3000));
+    const b = train('cart', range(0, 40), { maxDepth: 2 });
+    const fitRows = range(3000, 4000);
+    const la = labelsFromProba(pipelineProba(a, part(fitRows).table, 'a'));
+    const lb = labelsFromProba(pipelineProba(b, part(fitRows).table, 'b'));
+    const agreeing = Int32Array.from(fitRows.filter((_, i) => la[i] === lb[i]));
+    const d = await decidePublication(production(a), b, { ...splits, fit: part(agreeing) }, { budget: 0, confidence: 0.95, gate: 'meta' });
+    expect(d.kind).toBe('none');
+    if (d.kind === 'none') expect(d.reason).toMatch(new RegExp(`no gate possible: production and the candidate never disagree on the ${agreeing.length} gate-fit rows$`));
   });
 
   it('publishes nothing when production is not a plain pipeline a gate could pair with', async () => {

@@ -99,6 +99,12 @@ export async function decidePublication(
     return { kind: 'none', reason: `${alone}; no gate possible: production ${production.version} is not a plain Ratchet pipeline`, report, safety };
   }
   const a = production.pipeline;
+  // A gate learns where the candidate is right and production wrong: with no disagreement on its fit rows there is nothing to learn.
+  const fitA = labelsFromProba(pipelineProba(a, splits.fit.table, 'production'));
+  const fitB = labelsFromProba(pipelineProba(candidate, splits.fit.table, 'candidate'));
+  if (fitA.every((v, i) => v === fitB[i])) {
+    return { kind: 'none', reason: `${alone}; no gate possible: production and the candidate never disagree on the ${fitA.length} gate-fit rows`, report, safety };
+  }
   const fitted = fitPairGate(a, candidate, splits.fit, splits.calibration, { kind: options.gate, budget, confidence, seed });
   if (!fitted.calibration.feasible) {
     return { kind: 'none', reason: `${alone}; no gate threshold meets the budget on ${splits.calibration.table.nRows} calibration rows`, report, safety };
