@@ -19,6 +19,8 @@ export const monitorConfigSchema = z.object({
   RATCHET_AB_MIN_EFFECT: z.coerce.number().gt(0).lt(1).default(d.metrics.minimumDetectableEffect),
   RATCHET_DRIFT_WINDOW_ROWS: positiveInt().default(d.drift.windowRows),
   RATCHET_DRIFT_MAX_AGE_MS: positiveInt().default(d.drift.maxAgeMs),
+  /** Level of the drift tests (after the multiplicity correction across features). */
+  RATCHET_DRIFT_ALPHA: z.coerce.number().gt(0).lt(1).default(d.drift.check?.alpha ?? 0.001),
   /** Alert rules: a JSON file path, or the JSON itself. */
   RATCHET_MONITOR_ALERTS: text().optional(),
   RATCHET_OUTPUT_BUFFER: positiveInt().default(d.outputBuffer),
@@ -42,7 +44,7 @@ export function monitorSettings(c: MonitorConfig): MonitorServiceSettings {
     tickMs: c.RATCHET_MONITOR_TICK_MS,
     join: { ttlMs: c.RATCHET_JOIN_TTL_MS, maxEntries: c.RATCHET_JOIN_MAX_ENTRIES, routeWaitMs: c.RATCHET_JOIN_ROUTE_WAIT_MS },
     metrics: { countWindow: c.RATCHET_METRICS_COUNT_WINDOW, windowMs: c.RATCHET_METRICS_WINDOW_MS, minimumDetectableEffect: c.RATCHET_AB_MIN_EFFECT },
-    drift: { windowRows: c.RATCHET_DRIFT_WINDOW_ROWS, maxAgeMs: c.RATCHET_DRIFT_MAX_AGE_MS },
+    drift: { windowRows: c.RATCHET_DRIFT_WINDOW_ROWS, maxAgeMs: c.RATCHET_DRIFT_MAX_AGE_MS, check: { ...d.drift.check, alpha: c.RATCHET_DRIFT_ALPHA } },
     outputBuffer: c.RATCHET_OUTPUT_BUFFER,
   };
 }

@@ -41,7 +41,9 @@ export const defaultMonitorSettings: MonitorServiceSettings = {
   tickMs: 1000,
   join: { ttlMs: 600_000, maxEntries: 100_000, routeWaitMs: 0 },
   metrics: { countWindow: 1000, windowMs: 60_000, minimumDetectableEffect: 0.02 },
-  drift: { windowRows: 1000, maxAgeMs: 300_000 },
+  // The check re-runs on a sliding window every tick, so a per-check level of 5 % would raise
+  // false alarms (and retraining triggers) many times a day: 0.1 % after the multiplicity correction.
+  drift: { windowRows: 1000, maxAgeMs: 300_000, check: { alpha: 0.001 } },
   outputBuffer: 100_000,
 };
 

@@ -215,7 +215,7 @@ export class EmbeddedLoop {
             groupId: `ratchet-up-${randomUUID().slice(0, 8)}`,
             tickMs: options.tickMs ?? 1000,
             metrics: { ...defaultMonitorSettings.metrics, countWindow: options.countWindow ?? 1000 },
-            drift: { ...defaultMonitorSettings.drift, windowRows: options.driftWindowRows ?? 1000, check: { alpha: options.driftAlpha ?? 0.001 } },
+            drift: { ...defaultMonitorSettings.drift, windowRows: options.driftWindowRows ?? 1000, check: { ...defaultMonitorSettings.drift.check, ...(options.driftAlpha === undefined ? {} : { alpha: options.driftAlpha }) } },
           },
           { bus, registry, logger, metrics: createMetricsRegistry({ serviceName: 'monitor' }), alerts: new AlertConfig() },
         ),
