@@ -7,6 +7,13 @@ export function openHandles(): number {
   return process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap' || r === 'TCPServerWrap' || r === 'Timeout').length;
 }
 
+/** The broker of Kafka tests; fails (never skips) with what to do when `KAFKA_BROKERS` is unset. */
+export function kafkaBrokers(): string {
+  const b = process.env['KAFKA_BROKERS'];
+  if (!b) throw new Error('KAFKA_BROKERS is not set: start a broker with `npx ratchet kafka up --port 19092` or run `npm test`');
+  return b;
+}
+
 /** Polls `check` every 20 ms until it holds; throws naming `what` after `timeoutMs`. */
 export async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -8,25 +8,12 @@ import { type EventBus, createKafkaBus } from '@ratchet/bus';
 import { InferenceClient } from '@ratchet/inference-client';
 import { type AgrawalOptions, extractLabels, makeAgrawalStream } from '@ratchet/ml';
 import { FileRegistry, sha256Hex } from '@ratchet/registry';
-import { type RouterAdminPort, grpcRouterAdmin } from '@ratchet/retrainer';
+import { type RouterAdminPort, grpcRouterAdmin, stableVersion } from '@ratchet/retrainer';
 import { bootstrapModel } from '../src/loop/bootstrap-model.js';
 import { requestColumns } from '../src/loop/stream-source.js';
+import { kafkaBrokers as brokers, until } from './loop-helpers.js';
 import { LoopTraffic, type Segment } from './loop-traffic.js';
 import { ServiceProcess } from './service-process.js';
-
-function brokers(): string {
-  const b = process.env['KAFKA_BROKERS'];
-  if (!b) throw new Error('KAFKA_BROKERS is not set: start a broker with `npx ratchet kafka up` or run `npm test`');
-  return b;
-}
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** An event and when the test received it. */
 interface Seen<T> {
@@ -87,10 +74,7 @@ describe('the closed loop as separate processes over Kafka', () => {
     const canary = rolloutsOf(model, RolloutEventKind.ROLLOUT_EVENT_KIND_STARTED)[0]?.e.canary;
     return rolloutsOf(model).filter((r) => r.e.canary === canary);
   };
-  const serving = async (model: string) => {
-    const p = (await admin.getPolicy(model))?.policy;
-    return p?.single?.version || p?.split?.arms[0]?.version;
-  };
+  const serving = async (model: string) => stableVersion((await admin.getPolicy(model))?.policy);
   const jobEnded = (model: string) =>
     jobsOf(model).some((j) => [RetrainJobEventKind.RETRAIN_JOB_EVENT_KIND_REFUSED, RetrainJobEventKind.RETRAIN_JOB_EVENT_KIND_FAILED].includes(j.e.kind));
   const rolloutEnded = (model: string) => rolloutsOf(model).some((r) => r.e.kind !== RolloutEventKind.ROLLOUT_EVENT_KIND_STARTED);

@@ -1,31 +1,20 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PredictionLogged, Topics } from '@ratchet/contracts';
 import { type EventBus, createKafkaBus } from '@ratchet/bus';
 import { InferenceClient } from '@ratchet/inference-client';
 import { demoModel } from '@ratchet/ml';
-import { until } from './loop-helpers.js';
-import { runRatchet } from './service-process.js';
-
-const cli = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'ratchet.js');
-
-function brokers(): string {
-  const b = process.env['KAFKA_BROKERS'];
-  if (!b) throw new Error('KAFKA_BROKERS is not set: start a broker with `npx ratchet kafka up` or run `npm test`');
-  return b;
-}
+import { kafkaBrokers as brokers, until } from './loop-helpers.js';
+import { runRatchet, ServiceProcess } from './service-process.js';
 
 const row = (i: number) => ({ x1: i / 10, x2: -i / 20, x3: 0.5, color: i % 2 ? 'red' : 'blue', region: 'north' });
 
 describe('ratchet serve prediction, as its own process over Kafka', () => {
   let dir: string;
-  let server: ChildProcess;
-  let serverLog = '';
+  let server: ServiceProcess;
   let bus: EventBus;
   const logged: PredictionLogged[] = [];
   const env: Record<string, string> = {};
@@ -52,26 +41,18 @@ describe('ratchet serve prediction, as its own process over Kafka', () => {
     bus = createKafkaBus({ brokers: brokers(), clientId: 'cli-e2e-observer' });
     await bus.subscribe(Topics.predictions, (r) => void logged.push(r), { groupId: `cli-e2e-${randomUUID()}`, fromBeginning: false });
 
-    server = spawn(process.execPath, [cli, 'serve', 'prediction'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    server.stdout?.on('data', (d: Buffer) => (serverLog += d.toString()));
-    server.stderr?.on('data', (d: Buffer) => (serverLog += d.toString()));
-    await until(() => /prediction service ready/.test(serverLog), 60_000, 'the prediction server to start');
+    server = new ServiceProcess('prediction', 'prediction', env);
+    await server.start(60_000);
   }, 120_000);
 
   afterAll(async () => {
-    if (server && server.exitCode === null) {
-      server.kill('SIGTERM');
-      await new Promise((r) => server.once('exit', r));
-    }
+    await server?.kill('SIGTERM');
     await bus?.close();
     await rm(dir, { recursive: true, force: true });
   });
 
-  const grpcAddress = () => {
-    const line = serverLog.split('\n').find((l) => l.includes('prediction service ready')) ?? '';
-    const grpc = (JSON.parse(line) as { grpc: string }).grpc;
-    return grpc;
-  };
+  const ready = () => server.logged('prediction service ready')[0] as { grpc: string; http: string };
+  const grpcAddress = () => ready().grpc;
 
   it('serves, logs predictions to Kafka, and hot-swaps a version announced by `ratchet publish`', async () => {
     const address = grpcAddress();
@@ -113,20 +94,13 @@ describe('ratchet serve prediction, as its own process over Kafka', () => {
     expect(r.version).toBe('1.1.0');
     client.close();
 
-    const status = await fetchMetrics(serverLog);
+    const status = await (await fetch(`http://${ready().http}/metrics`)).text();
     expect(status).toMatch(/ratchet_prediction_log_records\{[^}]*state="delivered"[^}]*\} ([2-9]\d|\d{3,})/);
   });
 
   it('stops cleanly on SIGTERM', async () => {
-    server.kill('SIGTERM');
-    const code = await new Promise<number | null>((r) => server.once('exit', (c) => r(c)));
-    expect(code).toBe(0);
-    expect(serverLog).toMatch(/prediction service stopped/);
+    await server.kill('SIGTERM');
+    expect(server.exits.at(-1)?.code).toBe(0);
+    expect(server.logged('prediction service stopped')).toHaveLength(1);
   });
 });
-
-async function fetchMetrics(log: string): Promise<string> {
-  const line = log.split('\n').find((l) => l.includes('prediction service ready')) ?? '';
-  const http = (JSON.parse(line) as { http: string }).http;
-  return (await fetch(`http://${http}/metrics`)).text();
-}

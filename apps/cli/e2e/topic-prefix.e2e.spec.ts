@@ -3,14 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { until } from './loop-helpers.js';
+import { kafkaBrokers as brokers, until } from './loop-helpers.js';
 import { runRatchet, ServiceProcess } from './service-process.js';
-
-function brokers(): string {
-  const b = process.env['KAFKA_BROKERS'];
-  if (!b) throw new Error('KAFKA_BROKERS is not set: start a broker with `npx ratchet kafka up --port 19092` or run `npm test`');
-  return b;
-}
 
 /** Label rows the monitor at `url` has received (`/api/status`). */
 async function labelRows(url: string): Promise<number> {

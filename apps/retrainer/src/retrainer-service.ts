@@ -12,7 +12,7 @@ import { JobStateStore } from './job/job-state.js';
 import { latestVersion } from './job/production.js';
 import { type RetrainSettings, defaultRetrainSettings } from './job/retrain-job.js';
 import { Retrainer } from './retrainer.js';
-import { RolloutController, defaultRolloutControllerSettings } from './rollout/rollout-controller.js';
+import { RolloutController, defaultRolloutControllerSettings, stableVersion } from './rollout/rollout-controller.js';
 import { defaultRolloutCriteria } from './rollout/rollout-decision.js';
 import { type RouterAdminPort, grpcRouterAdmin } from './rollout/router-admin-port.js';
 import { RolloutStateStore } from './rollout/rollout-state.js';
@@ -140,12 +140,8 @@ function registerRetrainerMetrics(registry: Registry, retrainer: Retrainer): voi
  */
 export function servingVersion(registry: FileRegistry, admin: RouterAdminPort | undefined): (model: string) => Promise<string | undefined> {
   return async (model) => {
-    if (admin) {
-      const p = (await admin.getPolicy(model))?.policy;
-      const v = p?.single?.version || p?.split?.arms[0]?.version;
-      if (v) return v;
-    }
-    return latestVersion(registry, model);
+    const serving = admin ? stableVersion((await admin.getPolicy(model))?.policy) : undefined;
+    return serving ?? latestVersion(registry, model);
   };
 }
 

@@ -60,7 +60,8 @@ interface PendingTrigger {
   readonly batches: number;
 }
 
-const DETECTIONS = new Set<AlertKind>([AlertKind.ALERT_KIND_PERFORMANCE, AlertKind.ALERT_KIND_DATA_DRIFT, AlertKind.ALERT_KIND_CONCEPT_DRIFT, AlertKind.ALERT_KIND_PRIOR_SHIFT]);
+/** Alert kinds that detect a change (the others fire on a count or a clock): these wait for fresh rows. */
+export const DETECTION_KINDS: ReadonlySet<AlertKind> = new Set([AlertKind.ALERT_KIND_PERFORMANCE, AlertKind.ALERT_KIND_DATA_DRIFT, AlertKind.ALERT_KIND_CONCEPT_DRIFT, AlertKind.ALERT_KIND_PRIOR_SHIFT]);
 
 /** `concept_drift` for ALERT_KIND_CONCEPT_DRIFT. */
 export function alertKindName(kind: AlertKind): string {
@@ -145,7 +146,7 @@ export class AlertTriggerPolicy {
     if (this.deps.rolloutActive(model)) return ignore(`a canary of ${model} is rolling out`);
     const vetoed = this.deps.veto?.(alert);
     if (vetoed !== undefined) return ignore(vetoed);
-    if (!DETECTIONS.has(alert.kind) || this.settings.freshRows <= 0) return this.start(alert, trigger);
+    if (!DETECTION_KINDS.has(alert.kind) || this.settings.freshRows <= 0) return this.start(alert, trigger);
     const batches = Math.max(1, Math.ceil(this.settings.freshRows / this.settings.batchRows));
     const p: PendingTrigger = { alert: Alert.toJSON(alert), trigger, batchesBefore: (await this.deps.store.listBatches(model)).length, batches };
     this.pending.set(model, p);

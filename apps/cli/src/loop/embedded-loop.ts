@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { alertKindName } from '@ratchet/retrainer';
+import { alertKindName, stableVersion } from '@ratchet/retrainer';
 import { type Alert, type LabelObserved, type MetricsReport, type PolicyUpdated, Topics, WindowKind } from '@ratchet/contracts';
 import type { EventBus, Subscription } from '@ratchet/bus';
 import { InferenceClient } from '@ratchet/inference-client';
@@ -286,8 +286,7 @@ export class EmbeddedLoop {
 
   /** The version the router serves the model with: the single version, or the first (stable) arm of a split. */
   servingVersion(): string {
-    const p = this.router.store.latest(this.options.source.model)?.policy;
-    return p?.single?.version || p?.split?.arms[0]?.version || this.bootstrap.record.version;
+    return stableVersion(this.router.store.latest(this.options.source.model)?.policy) ?? this.bootstrap.record.version;
   }
 
   /** Time and rows since the injected drift onset; undefined before it (or without one). */

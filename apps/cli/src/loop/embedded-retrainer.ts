@@ -1,12 +1,13 @@
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { type Alert, AlertKind, type RetrainJobEvent, RetrainJobEventKind, type RolloutEvent, RolloutEventKind, Topics } from '@ratchet/contracts';
+import { type Alert, type RetrainJobEvent, RetrainJobEventKind, type RolloutEvent, RolloutEventKind, Topics } from '@ratchet/contracts';
 import type { Subscription } from '@ratchet/bus';
 import {
   FileBatchStore,
   type RetrainerService,
   type RetrainSettings,
   type TriggerDecision,
+  DETECTION_KINDS,
   alertKindName,
   defaultRetrainerSettings,
   startRetrainerService,
@@ -60,8 +61,6 @@ export interface RetrainTimeline {
   readonly decision?: { readonly kind: 'promoted' | 'rolled_back' | 'aborted'; readonly version: string; readonly reason: string; readonly at: OnsetDelay };
 }
 
-/** `ratchet up` retrains on detections only, not on alerts that fire on a count or a clock. */
-const DETECTIONS: ReadonlySet<AlertKind> = new Set([AlertKind.ALERT_KIND_PERFORMANCE, AlertKind.ALERT_KIND_DATA_DRIFT, AlertKind.ALERT_KIND_CONCEPT_DRIFT, AlertKind.ALERT_KIND_PRIOR_SHIFT]);
 
 /**
  * The retrainer service inside the embedded loop: same bus and registry, batches and job
@@ -117,7 +116,8 @@ export class EmbeddedRetrainer {
           jobsRoot: resolve(varDir, 'jobs'),
           tickMs: 1000,
           jobs,
-          triggers: { freshRows: options.freshRows ?? 2000, batchRows, pendingRoot, kinds: DETECTIONS },
+          // ratchet up retrains on detections only, not on new-data or schedule alerts.
+          triggers: { freshRows: options.freshRows ?? 2000, batchRows, pendingRoot, kinds: DETECTION_KINDS },
           rollout: {
             routerAdmin: loop.routerAddress,
             canaryShare: options.canaryShare ?? 0.2,

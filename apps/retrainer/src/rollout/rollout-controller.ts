@@ -54,6 +54,11 @@ function samePolicy(a: Policy | undefined, b: Policy | undefined): boolean {
   return JSON.stringify(a ? Policy.toJSON(a) : null) === JSON.stringify(b ? Policy.toJSON(b) : null);
 }
 
+/** The version a policy serves: its `single` version, or the stable (first) arm of a split. */
+export function stableVersion(policy: Policy | undefined): string | undefined {
+  return policy?.single?.version || policy?.split?.arms[0]?.version || undefined;
+}
+
 /** The canary split: stable weight 1 − share, canary weight share. */
 export function canarySplit(stable: string, canary: string, share: number, stickyKey = ''): Policy {
   return Policy.fromPartial({
